@@ -1,0 +1,76 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import {
+  type CreateNodes,
+  type CreateNodesContext,
+  type CreateNodesResult,
+  createNodesFromFiles,
+} from '@nx/devkit';
+import {
+  inferPythonTargets,
+  parsePyproject,
+  PYTHON_MARKER_FILES,
+  type PythonProjectFacts,
+} from './python-targets.ts';
+import { inferTypecheckTarget, VITE_CONFIG_FILES } from './typescript-targets.ts';
+
+export type PlatformPluginOptions = Record<string, never>;
+
+/** Files that imply targets. Reading them is cheaper than hashing them, so results are not cached. */
+export const PLATFORM_PROJECT_FILES_GLOB = '**/{pyproject.toml,tsconfig.json}';
+
+function runnablePackages(srcDir: string): string[] {
+  if (!existsSync(srcDir)) return [];
+  return readdirSync(srcDir, { withFileTypes: true })
+    .filter((entry) => entry.isDirectory() && existsSync(join(srcDir, entry.name, '__main__.py')))
+    .map((entry) => entry.name)
+    .sort();
+}
+
+export function readPythonProjectFacts(absoluteRoot: string): PythonProjectFacts {
+  const pyprojectPath = join(absoluteRoot, 'pyproject.toml');
+  return {
+    pyproject: parsePyproject(readFileSync(pyprojectPath, 'utf8'), pyprojectPath),
+    files: new Set(PYTHON_MARKER_FILES.filter((file) => existsSync(join(absoluteRoot, file)))),
+    runnablePackages: runnablePackages(join(absoluteRoot, 'src')),
+  };
+}
+
+function pythonProject(configFile: string, context: CreateNodesContext): CreateNodesResult {
+  const projectRoot = dirname(configFile);
+  const absoluteRoot = join(context.workspaceRoot, projectRoot);
+  const facts = readPythonProjectFacts(absoluteRoot);
+  const namedElsewhere =
+    existsSync(join(absoluteRoot, 'project.json')) || existsSync(join(absoluteRoot, 'package.json'));
+  return {
+    projects: {
+      [projectRoot]: {
+        ...(namedElsewhere ? {} : { name: basename(projectRoot) }),
+        targets: inferPythonTargets(projectRoot, facts),
+      },
+    },
+  };
+}
+
+function typescriptProject(configFile: string, context: CreateNodesContext): CreateNodesResult {
+  const projectRoot = dirname(configFile);
+  // The workspace root's tsconfig is not a project; a Vite project gets typecheck from @nx/vite.
+  if (projectRoot === '.') return {};
+  const absoluteRoot = join(context.workspaceRoot, projectRoot);
+  if (VITE_CONFIG_FILES.some((file) => existsSync(join(absoluteRoot, file)))) return {};
+  return { projects: { [projectRoot]: { targets: inferTypecheckTarget(projectRoot) } } };
+}
+
+export const createNodes: CreateNodes<PlatformPluginOptions> = [
+  PLATFORM_PROJECT_FILES_GLOB,
+  (configFiles, options, context) =>
+    createNodesFromFiles(
+      (configFile, _options, ctx) =>
+        basename(configFile) === 'pyproject.toml'
+          ? pythonProject(configFile, ctx)
+          : typescriptProject(configFile, ctx),
+      configFiles,
+      options ?? {},
+      context,
+    ),
+];
