@@ -1,0 +1,11 @@
+export { describe, redactorFor, secretValues, shellQuote, type Command } from './describe.ts';
+export {
+  CommandFailedError,
+  CommandStartError,
+  STDERR_TAIL_LINES,
+  tailLines,
+  type CommandFailure,
+  type FailureReason,
+} from './errors.ts';
+export { processSink, run, type OutputSink, type RunFn, type RunOptions, type RunResult, type StreamName } from './run.ts';
+export { createRedactor, isSecret, REDACTED, revealValue, secret, Secret, type MaybeSecret } from './secret.ts';
