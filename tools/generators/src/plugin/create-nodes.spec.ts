@@ -179,3 +179,51 @@ describe('createNodes for TypeScript projects', () => {
     ]);
   });
 });
+
+describe('createNodes for Dockerfiles', () => {
+  const dockerTargets = (defaultRegistry: string) => ({
+    'docker-build': {
+      executor: '@satvach/nx-platform:docker-build',
+      options: { defaultRegistry },
+      cache: false,
+      outputs: ['{workspaceRoot}/dist/images/{projectName}.json'],
+      metadata: {
+        description: 'Builds the container image (tags from git, OCI labels) and writes dist/images/<project>.json.',
+        technologies: ['docker'],
+      },
+    },
+    'docker-push': {
+      executor: '@satvach/nx-platform:docker-push',
+      dependsOn: ['docker-build'],
+      cache: false,
+      outputs: ['{workspaceRoot}/dist/images/{projectName}.json'],
+      metadata: {
+        description: 'Pushes every tag of the freshly built image and records the pushed digest.',
+        technologies: ['docker'],
+      },
+    },
+  });
+
+  it('gives a project with a Dockerfile docker-build and docker-push, with the plugin registry', async () => {
+    write('apps/api/Dockerfile', 'FROM scratch\n');
+    write('apps/api/project.json', '{"name": "api"}');
+    const context: CreateNodesContext = { workspaceRoot, nxJsonConfiguration: {} };
+
+    const results = await createNodes[1](['apps/api/Dockerfile'], { registry: 'ghcr.io/acme' }, context);
+
+    expect(results).toEqual([['apps/api/Dockerfile', { projects: { 'apps/api': { targets: dockerTargets('ghcr.io/acme') } } }]]);
+  });
+
+  it('defaults the registry and ignores Dockerfiles outside projects', async () => {
+    write('apps/web/Dockerfile', 'FROM scratch\n');
+    write('apps/web/package.json', '{"name": "web"}');
+    write('docker/base/Dockerfile', 'FROM scratch\n');
+
+    const results = await infer(['apps/web/Dockerfile', 'docker/base/Dockerfile']);
+
+    expect(results).toEqual([
+      ['apps/web/Dockerfile', { projects: { 'apps/web': { targets: dockerTargets('ghcr.io/satvach') } } }],
+      ['docker/base/Dockerfile', {}],
+    ]);
+  });
+});

@@ -12,12 +12,17 @@ import {
   PYTHON_MARKER_FILES,
   type PythonProjectFacts,
 } from './python-targets.ts';
+import { type DockerTargetOptions, inferDockerTargets } from './docker-targets.ts';
 import { inferTypecheckTarget, VITE_CONFIG_FILES } from './typescript-targets.ts';
 
-export type PlatformPluginOptions = Record<string, never>;
+/** Options of the plugin entry in nx.json. */
+export type PlatformPluginOptions = DockerTargetOptions;
 
 /** Files that imply targets. Reading them is cheaper than hashing them, so results are not cached. */
-export const PLATFORM_PROJECT_FILES_GLOB = '**/{pyproject.toml,tsconfig.json}';
+export const PLATFORM_PROJECT_FILES_GLOB = '**/{pyproject.toml,tsconfig.json,Dockerfile}';
+
+/** Files that make a folder a project; a Dockerfile elsewhere (e.g. a local base image) is not one. */
+const PROJECT_FILES = ['project.json', 'package.json', 'pyproject.toml'];
 
 function runnablePackages(srcDir: string): string[] {
   if (!existsSync(srcDir)) return [];
@@ -61,14 +66,27 @@ function typescriptProject(configFile: string, context: CreateNodesContext): Cre
   return { projects: { [projectRoot]: { targets: inferTypecheckTarget(projectRoot) } } };
 }
 
+function dockerProject(configFile: string, options: PlatformPluginOptions, context: CreateNodesContext): CreateNodesResult {
+  const projectRoot = dirname(configFile);
+  const isProject = PROJECT_FILES.some((file) => existsSync(join(context.workspaceRoot, projectRoot, file)));
+  if (!isProject) return {};
+  return { projects: { [projectRoot]: { targets: inferDockerTargets(options) } } };
+}
+
+const INFERENCE_BY_FILE: Record<string, (file: string, options: PlatformPluginOptions, context: CreateNodesContext) => CreateNodesResult> = {
+  'pyproject.toml': (file, _options, context) => pythonProject(file, context),
+  'tsconfig.json': (file, _options, context) => typescriptProject(file, context),
+  Dockerfile: dockerProject,
+};
+
 export const createNodes: CreateNodes<PlatformPluginOptions> = [
   PLATFORM_PROJECT_FILES_GLOB,
   (configFiles, options, context) =>
     createNodesFromFiles(
-      (configFile, _options, ctx) =>
-        basename(configFile) === 'pyproject.toml'
-          ? pythonProject(configFile, ctx)
-          : typescriptProject(configFile, ctx),
+      (configFile, pluginOptions, ctx) => {
+        const infer = INFERENCE_BY_FILE[basename(configFile)];
+        return infer ? infer(configFile, pluginOptions ?? {}, ctx) : {};
+      },
       configFiles,
       options ?? {},
       context,

@@ -1,0 +1,31 @@
+import { type ExecutorContext, logger } from '@nx/devkit';
+import { run } from '@satvach/exec';
+import { pushImage } from '@satvach/image';
+import { reportFailure } from '../executor-context.ts';
+
+export interface DockerPushOptions {
+  dryRun?: boolean;
+  attempts?: number;
+  docker?: string;
+}
+
+export default async function dockerPush(options: DockerPushOptions, context: ExecutorContext) {
+  const project = context.projectName ?? '';
+  try {
+    await pushImage(
+      {
+        workspaceRoot: context.root,
+        project,
+        env: process.env,
+        dryRun: options.dryRun,
+        attempts: options.attempts,
+        docker: options.docker ?? process.env.SATVACH_DOCKER_CLIENT,
+      },
+      run,
+      { info: (message) => logger.info(message), warn: (message) => logger.warn(message) },
+    );
+    return { success: true };
+  } catch (error) {
+    return reportFailure(`docker-push ${project}`, error);
+  }
+}
