@@ -1,0 +1,1 @@
+"""SatVach backend: a map-first hyperlocal social network's HTTP API."""

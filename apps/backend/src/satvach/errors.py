@@ -1,0 +1,82 @@
+"""Every error response is an ApiError body; FastAPI's default shapes are replaced here."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from http import HTTPStatus
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from satvach.schemas import ApiError, FieldError
+
+# Codes for statuses raised by the framework itself (unknown route, wrong method, ...).
+_CODES_BY_STATUS = {
+    404: "not_found",
+    405: "method_not_allowed",
+    413: "payload_too_large",
+    415: "unsupported_media_type",
+    422: "validation_failed",
+    429: "rate_limited",
+}
+
+
+class ApiProblem(Exception):
+    """An expected failure that becomes an ApiError response with `status`."""
+
+    def __init__(
+        self, status: int, error: str, message: str, fields: Sequence[FieldError] = ()
+    ) -> None:
+        super().__init__(message)
+        self.status = status
+        self.body = ApiError(error=error, message=message, fields=list(fields))
+
+
+def not_found(what: str) -> ApiProblem:
+    return ApiProblem(404, "not_found", f"{what} not found")
+
+
+def error_response(status: int, body: ApiError) -> JSONResponse:
+    return JSONResponse(status_code=status, content=body.model_dump(mode="json"))
+
+
+def _field_name(location: Sequence[Any]) -> str:
+    # loc is ("body" | "query" | "path", field, ...); a whole missing body has no field part.
+    parts = [str(part) for part in location[1:]] or [str(location[0])]
+    return ".".join(parts)
+
+
+def field_errors(errors: Sequence[dict[str, Any]]) -> list[FieldError]:
+    """One FieldError per field, the messages of a field joined, in the order fields first fail."""
+    messages: dict[str, list[str]] = {}
+    for error in errors:
+        messages.setdefault(_field_name(error["loc"]), []).append(error["msg"])
+    return [FieldError(field=name, message="; ".join(msgs)) for name, msgs in messages.items()]
+
+
+async def _validation_failed(_request: Request, exc: RequestValidationError) -> JSONResponse:
+    fields = field_errors(exc.errors())
+    names = ", ".join(field.field for field in fields)
+    body = ApiError(error="validation_failed", message=f"invalid request: {names}", fields=fields)
+    return error_response(422, body)
+
+
+async def _api_problem(_request: Request, exc: ApiProblem) -> JSONResponse:
+    return error_response(exc.status, exc.body)
+
+
+async def _http_exception(_request: Request, exc: StarletteHTTPException) -> JSONResponse:
+    code = _CODES_BY_STATUS.get(exc.status_code, "internal" if exc.status_code >= 500 else "error")
+    message = exc.detail if isinstance(exc.detail, str) else HTTPStatus(exc.status_code).phrase
+    response = error_response(exc.status_code, ApiError(error=code, message=message, fields=[]))
+    response.headers.update(exc.headers or {})
+    return response
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    app.add_exception_handler(RequestValidationError, _validation_failed)
+    app.add_exception_handler(ApiProblem, _api_problem)
+    app.add_exception_handler(StarletteHTTPException, _http_exception)

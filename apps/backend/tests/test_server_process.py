@@ -1,0 +1,50 @@
+"""The real server process: serves on a free port and stops cleanly on SIGTERM."""
+
+import json
+import signal
+import subprocess
+import sys
+import time
+
+import httpx
+
+from support import closed_port, environment_without_satvach
+
+
+def wait_for_health(base_url: str, process: subprocess.Popen, timeout_s: float = 15) -> None:
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        assert process.poll() is None, f"server exited early with {process.returncode}"
+        try:
+            if httpx.get(f"{base_url}/health", timeout=1).status_code == 200:
+                return
+        except httpx.TransportError:
+            time.sleep(0.1)
+    raise AssertionError(f"{base_url}/health did not answer within {timeout_s} s")
+
+
+def test_sigterm_shuts_the_server_down_cleanly(migrated) -> None:
+    port = closed_port()
+    env = {**environment_without_satvach(), **migrated.backend_env(), "SATVACH_PORT": str(port)}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "satvach"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        base_url = f"http://127.0.0.1:{port}"
+        wait_for_health(base_url, process)
+        ready = httpx.get(f"{base_url}/health/ready", timeout=5)
+        assert ready.status_code == 200, ready.text
+        process.send_signal(signal.SIGTERM)
+        stdout, stderr = process.communicate(timeout=15)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+    assert process.returncode == 0, stderr
+    events = [json.loads(line)["event"] for line in stdout.splitlines()]
+    assert "request" in events
+    assert events[-1].startswith("Finished server process")
