@@ -1,0 +1,181 @@
+import { chmodSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { execa } from 'execa';
+import { workspaceRoot } from '@nx/devkit';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { docker, harness, nx, readManifest, requireHarness, waitFor } from '../e2e-support.ts';
+
+// `nx run <project>:docker-push` for real: the local base images, the engine and the registry on
+// 127.0.0.1:5000 from tools/scripts/docker-harness.sh, and the backend's own PostGIS + S3 devtools.
+
+const namespace = `${harness.registry}/e2e-${randomBytes(3).toString('hex')}`;
+const marker = `planted-secret-${randomBytes(8).toString('hex')}`;
+const backendDir = join(workspaceRoot, 'apps/backend');
+const python = join(backendDir, '.venv/bin/python');
+let scratch: string;
+let backendEnv: Record<string, string>;
+
+function parseEnvFile(file: string): Record<string, string> {
+  return Object.fromEntries(
+    readFileSync(file, 'utf8')
+      .split('\n')
+      .filter((line) => /^[A-Z_][A-Z0-9_]*=/.test(line))
+      .map((line) => [line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1)]),
+  );
+}
+
+const planted = [join(backendDir, '.env'), join(backendDir, '.pytest_cache', 'planted.txt')];
+
+beforeAll(async () => {
+  await requireHarness();
+  if (!existsSync(python)) throw new Error('the backend virtualenv is missing: run `bash apps/backend/scripts/setup-venv.sh`');
+  scratch = mkdtempSync(join(tmpdir(), 'satvach-images-'));
+  chmodSync(scratch, 0o755); // PostgreSQL runs as the postgres user and must reach its data dir.
+  await execa(python, ['devtools/local_services.py', 'up', '--state-dir', join(scratch, 'services')], { cwd: backendDir });
+  backendEnv = parseEnvFile(join(scratch, 'services', 'backend.env'));
+});
+
+afterAll(async () => {
+  for (const file of planted) rmSync(file, { force: true });
+  if (scratch) {
+    await execa(python, ['devtools/local_services.py', 'down', '--state-dir', join(scratch, 'services')], { cwd: backendDir, reject: false });
+    rmSync(scratch, { recursive: true, force: true });
+  }
+});
+
+describe('backend image', () => {
+  it('nx run backend:docker-push builds, pushes and records the registry digest', async () => {
+    const { exitCode, output } = await nx(['run', 'backend:docker-push', '-c', 'local-images'], { SATVACH_REGISTRY: namespace });
+
+    expect(exitCode, output).toBe(0);
+    const manifest = readManifest('backend');
+    expect(manifest.image).toBe(`${namespace}/backend`);
+    expect(manifest.tags).toContain(`sha-${(await execa('git', ['rev-parse', '--short=7', 'HEAD'], { cwd: workspaceRoot })).stdout}`);
+    const head = await fetch(`http://${harness.registry}/v2/${manifest.image.slice(harness.registry.length + 1)}/manifests/${manifest.tags[0] ?? ''}`, {
+      method: 'HEAD',
+      headers: { Accept: 'application/vnd.docker.distribution.manifest.v2+json' },
+    });
+    expect(head.headers.get('docker-content-digest')).toBe(manifest.digest);
+    expect(manifest.pushed?.map((entry) => entry.digest)).toEqual(manifest.tags.map(() => manifest.digest));
+  });
+
+  it('pulled back by digest, runs as non-root and is healthy against the real PostGIS and S3', async () => {
+    const manifest = readManifest('backend');
+    await docker(['rmi', '--force', manifest.imageId]);
+    const byDigest = `${manifest.image}@${manifest.digest}`;
+    await docker(['pull', byDigest]);
+
+    const inspect = JSON.parse((await docker(['image', 'inspect', byDigest])).stdout as string)[0] as {
+      Config: { User: string; Healthcheck: { Test: string[] }; Labels: Record<string, string> };
+    };
+    expect(inspect.Config.User).toBe('10001');
+    expect(inspect.Config.Healthcheck.Test.join(' ')).toContain('/health');
+    expect(inspect.Config.Labels['org.opencontainers.image.revision']).toMatch(/^[0-9a-f]{40}$/);
+
+    const port = String(18_000 + Math.floor(Math.random() * 1000));
+    const envArgs = Object.entries({ ...backendEnv, SATVACH_HOST: '127.0.0.1', SATVACH_PORT: port }).flatMap(([key, value]) => ['-e', `${key}=${value}`]);
+    const name = `satvach-e2e-backend-${port}`;
+    await docker(['run', '-d', '--rm', '--name', name, '--network', 'host', ...envArgs, byDigest]);
+    try {
+      const health = await waitFor('/health', async () => {
+        const response = await fetch(`http://127.0.0.1:${port}/health`);
+        return response.status === 200 ? response : undefined;
+      });
+      expect(await health.json()).toEqual({ status: 'ok' });
+      const ready = await fetch(`http://127.0.0.1:${port}/health/ready`);
+      expect(ready.status, await ready.clone().text()).toBe(200);
+      expect(((await ready.json()) as { checks: unknown }).checks).toMatchObject({ database: { status: 'ok' }, storage: { status: 'ok' } });
+    } finally {
+      await docker(['rm', '--force', name], { reject: false });
+    }
+  });
+
+  it('holds no ignored file and no build secret in any layer', async () => {
+    writeFileSync(planted[0]!, `SATVACH_S3_SECRET_ACCESS_KEY=${marker}\n`);
+    writeFileSync(planted[1]!, marker);
+    // The extra CA is the host bundle plus a marker line: pip still trusts it, and we can look for it.
+    const ca = join(scratch, 'extra-ca.pem');
+    writeFileSync(ca, `${readFileSync('/etc/ssl/certs/ca-certificates.crt', 'utf8')}\n# ${marker}\n`);
+
+    const { exitCode, output } = await nx(['run', 'backend:docker-build', '-c', 'local-images', `--secrets.extra_ca=${ca}`], { SATVACH_REGISTRY: namespace });
+    expect(exitCode, output).toBe(0);
+    expect(output).not.toContain(marker);
+
+    const saved = join(scratch, 'saved');
+    await docker(['save', '-o', `${saved}.tar`, readManifest('backend').imageId]);
+    await execa('mkdir', ['-p', saved]);
+    await execa('tar', ['-xf', `${saved}.tar`, '-C', saved]);
+    const layers = readdirSync(saved, { recursive: true, encoding: 'utf8' }).filter((file) => file.endsWith('layer.tar'));
+    expect(layers.length).toBeGreaterThan(1);
+    const names: string[] = [];
+    for (const layer of layers) {
+      const tarball = join(saved, layer);
+      names.push(...(await execa('tar', ['-tf', tarball])).stdout.split('\n'));
+      const contents = await execa('tar', ['-xOf', tarball], { encoding: 'buffer', maxBuffer: 2 ** 31 });
+      expect(Buffer.from(contents.stdout).includes(marker), `${layer} contains the planted secret`).toBe(false);
+    }
+    expect(names).toContain('app/satvach/main.py');
+    const leaked = names.filter((name) => /(^|\/)(\.env|\.venv|tests|\.pytest_cache|\.git|devtools)(\/|$)/.test(name) && !name.startsWith('opt/venv/'));
+    expect(leaked).toEqual([]);
+  });
+});
+
+describe('frontend image', () => {
+  it('serves hashed assets precompressed: br, gzip, identity', async () => {
+    const { exitCode, output } = await nx(['run', 'frontend:docker-build', '-c', 'local-images'], { SATVACH_REGISTRY: namespace });
+    expect(exitCode, output).toBe(0);
+    const name = `satvach-e2e-frontend-${randomBytes(3).toString('hex')}`;
+    await docker(['run', '-d', '--rm', '--name', name, '--network', 'host', readManifest('frontend').imageId]);
+    try {
+      const index = await waitFor('the frontend on :8080', async () => {
+        const response = await fetch('http://127.0.0.1:8080/');
+        return response.ok ? response.text() : undefined;
+      });
+      const asset = /\/assets\/index-[\w-]+\.js/.exec(index)?.[0];
+      expect(asset).toBeDefined();
+      const sizes: Record<string, number> = {};
+      for (const encoding of ['br', 'gzip', 'identity']) {
+        const { stdout } = await execa('curl', ['-sS', '-o', '/dev/null', '-D', '-', '-H', `Accept-Encoding: ${encoding}`, `http://127.0.0.1:8080${asset}`]);
+        const headers = stdout.toLowerCase();
+        expect(headers).toContain('cache-control: public, max-age=31536000, immutable');
+        if (encoding === 'identity') expect(headers).not.toContain('content-encoding');
+        else expect(headers).toContain(`content-encoding: ${encoding}`);
+        sizes[encoding] = Number(/content-length: (\d+)/.exec(headers)?.[1]);
+      }
+      expect(sizes.br).toBeLessThan(sizes.gzip!);
+      expect(sizes.gzip).toBeLessThan(sizes.identity!);
+    } finally {
+      await docker(['rm', '--force', name], { reject: false });
+    }
+  });
+});
+
+describe('bad input', () => {
+  it('says which Docker engine it cannot reach', async () => {
+    const { exitCode, output } = await nx(['run', 'backend:docker-build'], { DOCKER_HOST: 'unix:///nonexistent/docker.sock' });
+
+    expect(exitCode).not.toBe(0);
+    expect(output).toContain('cannot reach a Docker engine at unix:///nonexistent/docker.sock; start Docker or set DOCKER_HOST');
+  });
+
+  it('names an invalid registry', async () => {
+    const { exitCode, output } = await nx(['run', 'backend:docker-build', '--registry=Not A/Registry']);
+
+    expect(exitCode).not.toBe(0);
+    expect(output).toMatch(/registry.*Not A\/Registry/);
+  });
+
+  it('does not record a push to an unreachable registry as pushed', async () => {
+    const unreachable = '127.0.0.1:5999/satvach';
+    const { exitCode, output } = await nx(['run', 'backend:docker-push', '-c', 'local-images', '--attempts=1'], { SATVACH_REGISTRY: unreachable });
+
+    expect(exitCode).not.toBe(0);
+    expect(output).toContain('127.0.0.1:5999');
+    const manifest = readManifest('backend');
+    expect(manifest.image).toBe(`${unreachable}/backend`);
+    expect(manifest.digest).toBeUndefined();
+    expect(manifest.pushed).toBeUndefined();
+  });
+});
