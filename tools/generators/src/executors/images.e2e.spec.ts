@@ -1,6 +1,6 @@
-import { chmodSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { execa } from 'execa';
 import { workspaceRoot } from '@nx/devkit';
@@ -93,6 +93,7 @@ describe('backend image', () => {
   });
 
   it('holds no ignored file and no build secret in any layer', async () => {
+    for (const file of planted) mkdirSync(dirname(file), { recursive: true });
     writeFileSync(planted[0]!, `SATVACH_S3_SECRET_ACCESS_KEY=${marker}\n`);
     writeFileSync(planted[1]!, marker);
     // The extra CA is the host bundle plus a marker line: pip still trusts it, and we can look for it.
