@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# `npm start`: SatVach on local defaults — a local PostgreSQL + PostGIS and S3 endpoint (started by the
+# `npm run dev`: SatVach in development mode — a local PostgreSQL + PostGIS and S3 endpoint (started by the
 # backend's devtools, data kept under .local/dev), migrations, then the backend and the Vite dev server.
 # Ctrl-C stops everything; the data stays for the next start.
 set -euo pipefail

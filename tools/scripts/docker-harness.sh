@@ -50,7 +50,7 @@ ensure_engine() {
 
 image_exists() { DOCKER_HOST=$socket "$docker" image inspect "$1" >/dev/null 2>&1; }
 
-build_local() { # name dockerfile-dir [build args...]
+build_local() { # name dockerfile-dir [docker build options...]
   local name=$1 dir=$2; shift 2
   image_exists "$name" && return
   log "building $name"
@@ -79,6 +79,8 @@ ensure_base_images() {
     build_local satvach-local/node:24-bookworm-slim "$ctx"
     rm -rf "$ctx"
   fi
+  build_local satvach-local/postgis:15-3 docker/local-base/postgis
+  build_local satvach-local/s3rver:3.7.1 docker/local-base/s3rver --secret id=extra_ca,src=/etc/ssl/certs/ca-certificates.crt
 }
 
 ensure_registry() {

@@ -1,0 +1,46 @@
+#!/bin/sh
+# Renders the edge's optional parts from the environment, checks every value, then runs nginx.
+# Without SATVACH_API_UPSTREAM the image is a plain static server for the frontend build.
+set -eu
+templates=/etc/nginx/satvach
+out=/tmp/nginx
+
+fail() { echo "edge: $*" >&2; exit 64; }
+whole_number() { case "$2" in '' | *[!0-9]*) fail "$1 must be a whole number, got '$2'" ;; esac; }
+
+mkdir -p "$out/http.d" "$out/server.d" "$out/headers.d" "$out/client_body" "$out/proxy"
+rm -f "$out"/http.d/*.conf "$out"/server.d/*.conf "$out"/headers.d/*.conf
+
+if [ -n "${SATVACH_API_UPSTREAM:-}" ]; then
+  upstream_host="${SATVACH_API_UPSTREAM%:*}"
+  case "$SATVACH_API_UPSTREAM" in
+    *[!A-Za-z0-9.:_-]* | "$upstream_host" | :*) fail "SATVACH_API_UPSTREAM must be host:port, got '$SATVACH_API_UPSTREAM'" ;;
+  esac
+  whole_number "the port of SATVACH_API_UPSTREAM" "${SATVACH_API_UPSTREAM##*:}"
+  rate="${SATVACH_EDGE_RATE_PER_S:-20}"
+  burst="${SATVACH_EDGE_RATE_BURST:-40}"
+  photo_max="${SATVACH_PHOTO_MAX_BYTES:-5242880}"
+  whole_number SATVACH_EDGE_RATE_PER_S "$rate"
+  whole_number SATVACH_EDGE_RATE_BURST "$burst"
+  whole_number SATVACH_PHOTO_MAX_BYTES "$photo_max"
+  # The photo limit is the backend's; the body also carries the multipart framing.
+  max_body=$((photo_max + 65536))
+  sed -e "s/@API_UPSTREAM@/$SATVACH_API_UPSTREAM/" -e "s/@RATE@/$rate/" \
+    "$templates/upstream.conf.template" >"$out/http.d/upstream.conf"
+  sed -e "s/@BURST@/$burst/" -e "s/@MAX_BODY_BYTES@/$max_body/" \
+    "$templates/api.conf.template" >"$out/server.d/api.conf"
+fi
+
+case "${SATVACH_EDGE_BEHIND_TUNNEL:-false}" in
+  true)
+    # Only the tunnel connector may name the client; anyone else's CF-Connecting-IP is ignored.
+    trusted="${SATVACH_EDGE_TRUSTED_PROXY:-172.16.0.0/12}"
+    case "$trusted" in *[!0-9a-fA-F.:/]*) fail "SATVACH_EDGE_TRUSTED_PROXY must be an address or CIDR, got '$trusted'" ;; esac
+    printf 'set_real_ip_from %s;\nreal_ip_header CF-Connecting-IP;\n' "$trusted" >"$out/http.d/realip.conf"
+    echo 'add_header Strict-Transport-Security "max-age=31536000; includeSubDomains" always;' >"$out/headers.d/hsts.conf"
+    ;;
+  false) ;;
+  *) fail "SATVACH_EDGE_BEHIND_TUNNEL must be true or false, got '$SATVACH_EDGE_BEHIND_TUNNEL'" ;;
+esac
+
+exec "$@"

@@ -1,0 +1,163 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { parse as parseDotenv } from 'dotenv';
+import { validateImageRef } from '@satvach/image';
+import { z } from 'zod';
+
+/**
+ * The stack's environment: every variable the compose files interpolate, typed. Secrets may come
+ * from `<NAME>_FILE` (a path whose content is the value), so they need not sit in .env.
+ */
+const identifier = z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/, 'lowercase letters, digits and _, starting with a letter (max 63)');
+const port = z.coerce.number().int().min(1).max(65_535);
+const positiveInt = z.coerce.number().int().positive();
+const imageRef = z.string().check((ctx) => {
+  try {
+    validateImageRef(ctx.value);
+  } catch (error) {
+    ctx.issues.push({ code: 'custom', input: ctx.value, message: `${(error as Error).message} (e.g. ghcr.io/acme/backend:1.2.3)` });
+  }
+});
+const bool = z.enum(['true', 'false'], { message: 'true or false' });
+// Passwords go into the backend's database URL, so they keep to URL-safe characters.
+const urlSafeSecret = (min: number) =>
+  z.string().min(min, `at least ${min} characters`).regex(/^[A-Za-z0-9._~-]+$/, 'letters, digits and . _ ~ - only (it goes into a URL)');
+
+export const StackEnvSchema = z.object({
+  SATVACH_BACKEND_IMAGE: imageRef.optional(),
+  SATVACH_EDGE_IMAGE: imageRef.optional(),
+  SATVACH_DB_IMAGE: imageRef.optional(),
+  SATVACH_MINIO_IMAGE: imageRef.optional(),
+  SATVACH_MC_IMAGE: imageRef.optional(),
+  SATVACH_CLOUDFLARED_IMAGE: imageRef.optional(),
+  POSTGRES_DB: identifier.default('satvach'),
+  POSTGRES_USER: identifier.default('satvach'),
+  POSTGRES_PASSWORD: urlSafeSecret(12),
+  MINIO_ROOT_USER: z.string().regex(/^[A-Za-z0-9._-]{3,64}$/, '3 to 64 letters, digits or . _ -').default('satvach'),
+  // MinIO refuses root passwords shorter than 8 characters.
+  MINIO_ROOT_PASSWORD: urlSafeSecret(8),
+  SATVACH_S3_BUCKET: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'an S3 bucket name: 3-63 lowercase letters, digits, . or -').default('satvach-photos'),
+  SATVACH_S3_PUBLIC_ENDPOINT_URL: z.url({ message: 'a URL such as https://files.example.com' }).optional(),
+  SATVACH_HTTP_BIND: z.union([z.ipv4(), z.ipv6()], { message: 'an IP address such as 127.0.0.1 or 0.0.0.0' }).default('127.0.0.1'),
+  SATVACH_HTTP_PORT: port.default(8080),
+  SATVACH_DB_PORT: port.default(5432),
+  SATVACH_EDGE_RATE_PER_S: positiveInt.default(20),
+  SATVACH_EDGE_RATE_BURST: positiveInt.default(40),
+  SATVACH_EDGE_BEHIND_TUNNEL: bool.default('false'),
+  SATVACH_PHOTO_MAX_BYTES: positiveInt.default(5_242_880),
+  SATVACH_LOG_LEVEL: z.enum(['debug', 'info', 'warning', 'error']).default('info'),
+  TUNNEL_TOKEN: z.string().min(20, 'the token from the Cloudflare dashboard (Zero Trust → Tunnels)').optional(),
+});
+export type StackEnv = z.infer<typeof StackEnvSchema>;
+
+/** Variables whose value must never be printed; each may also be given as `<NAME>_FILE`. */
+export const SECRET_KEYS = ['POSTGRES_PASSWORD', 'MINIO_ROOT_PASSWORD', 'TUNNEL_TOKEN'] as const;
+export const STACK_ENV_KEYS = Object.keys(StackEnvSchema.shape) as (keyof StackEnv)[];
+
+export class StackEnvError extends Error {
+  override readonly name = 'StackEnvError';
+  readonly problems: string[];
+  constructor(problems: string[], source: string) {
+    super(`the stack's environment (${source}) is not valid; nothing was started:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.problems = problems;
+  }
+}
+
+export interface LoadStackEnvInput {
+  /** The .env file; missing is fine (everything may come from the process environment). */
+  envFile: string;
+  /** The process environment; it wins over the file, as with compose. */
+  processEnv: Readonly<Record<string, string | undefined>>;
+  /** Profiles that will be started: `tunnel` makes TUNNEL_TOKEN required. */
+  profiles?: readonly string[];
+}
+
+export interface LoadedStackEnv {
+  env: StackEnv;
+  /** The values as compose should see them (strings), secrets resolved from files. */
+  composeEnv: Record<string, string>;
+  /** Secret values, for redaction. */
+  secrets: string[];
+}
+
+function readEnvFile(file: string): Record<string, string> {
+  try {
+    return parseDotenv(readFileSync(file));
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return {};
+    throw error;
+  }
+}
+
+/**
+ * Loads and validates the stack's environment: the .env file overlaid by the process environment,
+ * `<SECRET>_FILE` resolved, every problem listed at once with the key and the expected form.
+ */
+export function loadStackEnv(input: LoadStackEnvInput): LoadedStackEnv {
+  const fromFile = readEnvFile(input.envFile);
+  const merged: Record<string, string> = { ...fromFile };
+  for (const key of [...STACK_ENV_KEYS, ...SECRET_KEYS.map((key) => `${key}_FILE`)]) {
+    const value = input.processEnv[key];
+    if (value !== undefined && value !== '') merged[key] = value;
+  }
+
+  const problems: string[] = [];
+  for (const key of SECRET_KEYS) {
+    const fileKey = `${key}_FILE`;
+    const path = merged[fileKey];
+    if (path === undefined || path === '') continue;
+    if (merged[key]) problems.push(`${key} and ${fileKey}: set one of them, not both`);
+    try {
+      merged[key] = readFileSync(resolve(path), 'utf8').trim();
+    } catch {
+      problems.push(`${fileKey}: cannot read ${path}; point it at a readable file holding the secret`);
+    }
+    delete merged[fileKey];
+  }
+  for (const key of Object.keys(merged)) if (merged[key] === '') delete merged[key];
+
+  const parsed = StackEnvSchema.safeParse(merged);
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) {
+      const key = String(issue.path[0]);
+      const why = issue.code === 'invalid_type' && merged[key] === undefined ? 'missing' : issue.message;
+      const secretHint = (SECRET_KEYS as readonly string[]).includes(key) ? ` (or ${key}_FILE)` : '';
+      problems.push(`${key}${secretHint}: ${why}`);
+    }
+  }
+  if (parsed.success && input.profiles?.includes('tunnel') && !parsed.data.TUNNEL_TOKEN) {
+    problems.push('TUNNEL_TOKEN (or TUNNEL_TOKEN_FILE): missing; the tunnel profile needs it');
+  }
+  if (problems.length > 0 || !parsed.success) throw new StackEnvError(problems, input.envFile);
+
+  const composeEnv = Object.fromEntries(
+    Object.entries(parsed.data)
+      .filter(([, value]) => value !== undefined)
+      .map(([key, value]) => [key, String(value)]),
+  );
+  const secrets = SECRET_KEYS.map((key) => parsed.data[key]).filter((value): value is string => Boolean(value));
+  return { env: parsed.data, composeEnv, secrets };
+}
+
+/** The placeholder .env.example uses for values `ensureEnvFile` generates. */
+export const GENERATED_PLACEHOLDER = 'generate-on-first-start';
+
+/**
+ * First start on a fresh clone: writes the env file from the documented example, with a random
+ * value for each placeholder secret. Returns the keys it generated, or null when the file existed.
+ */
+export function ensureEnvFile(envFile: string, exampleFile: string, randomSecret: () => string): string[] | null {
+  try {
+    readFileSync(envFile);
+    return null;
+  } catch {
+    // missing: create it below
+  }
+  const generated: string[] = [];
+  const text = readFileSync(exampleFile, 'utf8').replace(new RegExp(`^([A-Z0-9_]+)=${GENERATED_PLACEHOLDER}$`, 'gm'), (_line, key: string) => {
+    generated.push(key);
+    return `${key}=${randomSecret()}`;
+  });
+  writeFileSync(envFile, text, { mode: 0o600, flag: 'wx' });
+  return generated;
+}

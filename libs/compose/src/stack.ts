@@ -1,0 +1,127 @@
+import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { type RunFn } from '@satvach/exec';
+import { composeArgv, type ComposeProject, detectComposeFlavor } from './argv.ts';
+import { ensureEnvFile, loadStackEnv, type StackEnv } from './env.ts';
+import { toHostNetwork } from './host-network.ts';
+import { type ContainerState, judge, planFromConfig, renderTable, type ServiceStatus } from './status.ts';
+
+export interface StackOutput {
+  info(message: string): void;
+  /**
+   * Shows the live status table: redrawn in place on a TTY; elsewhere printed when `states` (the
+   * table without the ticking seconds) changes.
+   */
+  table(text: string, states: string): void;
+}
+
+/** Which stack: its compose project name, where its rendered config is kept, the docker client. */
+export interface StackRef {
+  projectName: string;
+  /** Where the rendered config (it holds secrets: mode 0600) is kept for later `down`. */
+  stateDir: string;
+  docker: string;
+}
+
+export interface StackUpRequest extends StackRef {
+  /** Compose files, absolute, base first. */
+  files: string[];
+  profiles: string[];
+  envFile: string;
+  exampleFile: string;
+  processEnv: Readonly<Record<string, string | undefined>>;
+  /** Images the stack runs; the executor builds them or takes them from options. */
+  images: { SATVACH_BACKEND_IMAGE: string; SATVACH_EDGE_IMAGE: string };
+  hostNetwork: boolean;
+  timeoutMs: number;
+  randomSecret: () => string;
+  /** Injectable for tests. */
+  sleep?: (ms: number) => Promise<void>;
+}
+
+export const renderedConfigPath = (stateDir: string, projectName: string) => join(stateDir, `${projectName}.compose.yml`);
+
+async function containersOf(run: RunFn, docker: string, projectName: string): Promise<ContainerState[]> {
+  const ids = (await run({ file: docker, args: ['ps', '-aq', '--filter', `label=com.docker.compose.project=${projectName}`] }, { quiet: true })).stdout
+    .split('\n')
+    .filter(Boolean);
+  if (ids.length === 0) return [];
+  return JSON.parse((await run({ file: docker, args: ['inspect', ...ids] }, { quiet: true })).stdout) as ContainerState[];
+}
+
+export class StackFailedError extends Error {
+  override readonly name = 'StackFailedError';
+}
+
+/**
+ * Validates the environment (nothing starts when it is wrong), renders and keeps the config, starts
+ * the stack and waits until every service is healthy and every job has exited 0, showing a live
+ * table. On failure, the failing services' last log lines are in the error.
+ */
+export async function stackUp(request: StackUpRequest, run: RunFn, out: StackOutput): Promise<{ statuses: ServiceStatus[]; env: StackEnv }> {
+  const generated = ensureEnvFile(request.envFile, request.exampleFile, request.randomSecret);
+  if (generated) out.info(`created ${request.envFile} from ${request.exampleFile}, with generated ${generated.join(', ')}`);
+  const loaded = loadStackEnv({ envFile: request.envFile, processEnv: request.processEnv, profiles: request.profiles });
+  const env = { ...loaded.composeEnv, ...request.images };
+  const secrets = loaded.secrets;
+
+  const flavor = await detectComposeFlavor(run, request.docker);
+  const source: ComposeProject = { flavor, docker: request.docker, files: request.files, projectName: request.projectName, profiles: request.profiles };
+  // Rendered with the secrets in it (redacting would corrupt the YAML); it is only written to a 0600 file.
+  const rendered = (await run({ ...composeArgv(source, 'config'), env }, { quiet: true })).stdout;
+  const plan = planFromConfig(rendered, request.profiles);
+  mkdirSync(request.stateDir, { recursive: true, mode: 0o700 });
+  const configFile = renderedConfigPath(request.stateDir, request.projectName);
+  writeFileSync(configFile, request.hostNetwork ? toHostNetwork(rendered) : rendered, { mode: 0o600 });
+  chmodSync(configFile, 0o600);
+  const project: ComposeProject = { ...source, files: [configFile] };
+
+  out.info(`starting ${request.projectName} with ${flavor === 'v2' ? 'docker compose' : 'docker-compose 1.29'}${request.hostNetwork ? ' on the host network' : ''}`);
+  const started = Date.now();
+  let upError: unknown;
+  let upDone = false;
+  const up = run({ ...composeArgv(project, 'up', '-d', '--remove-orphans'), secrets }, { quiet: true }).then(
+    () => { upDone = true; },
+    (error: unknown) => { upDone = true; upError = error; },
+  );
+
+  const readyAfter = new Map<string, number>();
+  const sleep = request.sleep ?? ((ms: number) => new Promise((resolve) => setTimeout(resolve, ms)));
+  let statuses: ServiceStatus[] = [];
+  try {
+    for (;;) {
+      statuses = judge(plan, await containersOf(run, request.docker, request.projectName));
+      const elapsed = (Date.now() - started) / 1000;
+      for (const status of statuses) if (status.verdict === 'ready' && !readyAfter.has(status.service)) readyAfter.set(status.service, elapsed);
+      out.table(renderTable(statuses, (service) => readyAfter.get(service) ?? elapsed), statuses.map((s) => `${s.service}:${s.state}:${s.health}`).join(' '));
+      const failed = statuses.filter((status) => status.verdict === 'failed');
+      if (failed.length > 0) throw new StackFailedError(await failureReport(run, request.docker, failed, secrets));
+      if (upDone && upError) throw new StackFailedError(`compose up failed: ${(upError as Error).message}${await failureReport(run, request.docker, statuses.filter((s) => s.verdict !== 'ready'), secrets)}`);
+      if (upDone && statuses.every((status) => status.verdict === 'ready')) return { statuses, env: loaded.env };
+      if (Date.now() - started > request.timeoutMs) {
+        const waiting = statuses.filter((status) => status.verdict !== 'ready');
+        throw new StackFailedError(`not healthy after ${request.timeoutMs / 1000} s: ${waiting.map((s) => s.service).join(', ')}${await failureReport(run, request.docker, waiting, secrets)}`);
+      }
+      await sleep(1000);
+    }
+  } finally {
+    await up;
+  }
+}
+
+async function failureReport(run: RunFn, docker: string, services: ServiceStatus[], secrets: string[]): Promise<string> {
+  const parts: string[] = [];
+  for (const status of services) {
+    if (!status.containerId) continue;
+    const logs = await run({ file: docker, args: ['logs', '--tail', '30', status.containerId], secrets }, { quiet: true }).catch((error: Error) => ({ stdout: '', stderr: error.message }));
+    parts.push(`\n--- ${status.service} (${status.state}, health ${status.health}): last log lines ---\n${`${logs.stdout}\n${logs.stderr}`.trim()}`);
+  }
+  return parts.join('');
+}
+
+/** Stops the stack started by stackUp; volumes (the data) stay unless `removeVolumes`. */
+export async function stackDown(request: StackRef & { removeVolumes: boolean }, run: RunFn): Promise<void> {
+  const flavor = await detectComposeFlavor(run, request.docker);
+  const project: ComposeProject = { flavor, docker: request.docker, files: [renderedConfigPath(request.stateDir, request.projectName)], projectName: request.projectName };
+  await run(composeArgv(project, 'down', '--remove-orphans', ...(request.removeVolumes ? ['--volumes'] : [])));
+}

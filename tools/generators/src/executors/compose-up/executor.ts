@@ -1,0 +1,91 @@
+import { randomBytes } from 'node:crypto';
+import { resolve } from 'node:path';
+import { type ExecutorContext, logger, runExecutor } from '@nx/devkit';
+import { run } from '@satvach/exec';
+import { readImageManifest, imageManifestPath } from '@satvach/image';
+import { stackUp } from '@satvach/compose';
+import { reportFailure } from '../executor-context.ts';
+
+export interface ComposeUpOptions {
+  files: string[];
+  profiles?: string[];
+  projectName: string;
+  envFile: string;
+  exampleFile: string;
+  stateDir: string;
+  hostNetwork?: boolean;
+  backendImage?: string;
+  edgeImage?: string;
+  buildConfiguration?: string;
+  timeoutSeconds: number;
+  docker?: string;
+}
+
+/** Builds the images through their docker-build targets, so `npm start` runs exactly what CD would ship. */
+async function buildImages(options: ComposeUpOptions, context: ExecutorContext) {
+  const images: Record<string, string> = {};
+  for (const [project, variable] of [['backend', 'SATVACH_BACKEND_IMAGE'], ['frontend', 'SATVACH_EDGE_IMAGE']] as const) {
+    const given = project === 'backend' ? options.backendImage : options.edgeImage;
+    if (given) {
+      images[variable] = given;
+      continue;
+    }
+    for await (const result of await runExecutor({ project, target: 'docker-build', configuration: options.buildConfiguration }, {}, context)) {
+      if (!result.success) throw new Error(`docker-build ${project} failed; see above`);
+    }
+    const manifest = await readImageManifest(imageManifestPath(context.root, project));
+    images[variable] = `${manifest.image}:${manifest.tags[0]}`;
+  }
+  return images as { SATVACH_BACKEND_IMAGE: string; SATVACH_EDGE_IMAGE: string };
+}
+
+/** Redraws the table in place on a terminal; elsewhere (CI logs) prints it when a state changes. */
+function tableWriter() {
+  let lastText = '';
+  let lastStates = '';
+  return (text: string, states: string) => {
+    if (process.stdout.isTTY) {
+      if (lastText) process.stdout.write(`\x1b[${lastText.split('\n').length}A\x1b[J`);
+    } else if (states === lastStates) {
+      return;
+    }
+    process.stdout.write(`${text}\n`);
+    lastText = text;
+    lastStates = states;
+  };
+}
+
+export default async function composeUp(options: ComposeUpOptions, context: ExecutorContext) {
+  try {
+    const at = (path: string) => resolve(context.root, path);
+    const images = await buildImages(options, context);
+    await stackUp(
+      {
+        projectName: options.projectName,
+        files: options.files.map(at),
+        profiles: options.profiles ?? [],
+        stateDir: at(options.stateDir),
+        docker: options.docker ?? process.env.SATVACH_DOCKER_CLIENT ?? 'docker',
+        envFile: at(options.envFile),
+        exampleFile: at(options.exampleFile),
+        processEnv: process.env,
+        images,
+        hostNetwork: options.hostNetwork ?? false,
+        timeoutMs: options.timeoutSeconds * 1000,
+        randomSecret: () => randomBytes(18).toString('base64url'),
+      },
+      run,
+      { info: (message) => logger.info(message), table: tableWriter() },
+    ).then(({ statuses, env }) => {
+      const origin = `http://${env.SATVACH_HTTP_BIND === '0.0.0.0' ? '127.0.0.1' : env.SATVACH_HTTP_BIND}:${env.SATVACH_HTTP_PORT}`;
+      logger.info(`\nSatVach is up: ${statuses.length} services ready.`);
+      logger.info(`  page    ${origin}/`);
+      logger.info(`  API     ${origin}/api/v1/places/nearby?lat=18.5204&lon=73.8567`);
+      logger.info(`  health  ${origin}/health/ready`);
+      logger.info('Stop it with `npx nx run stack:down` (the data stays; add --removeVolumes to delete it).');
+    });
+    return { success: true };
+  } catch (error) {
+    return reportFailure(`compose-up ${options.projectName}`, error);
+  }
+}
