@@ -47,6 +47,7 @@ export const StackEnvSchema = z.object({
   SATVACH_PHOTO_MAX_BYTES: positiveInt.default(5_242_880),
   SATVACH_LOG_LEVEL: z.enum(['debug', 'info', 'warning', 'error']).default('info'),
   TUNNEL_TOKEN: z.string().min(20, 'the token from the Cloudflare dashboard (Zero Trust → Tunnels)').optional(),
+  TUNNEL_CREDENTIALS_PATH: z.string().min(1).default('./cloudflared/credentials.json'),
 });
 export type StackEnv = z.infer<typeof StackEnvSchema>;
 

@@ -15,6 +15,8 @@ export const nxEnv = {
   NX_NO_CLOUD: 'true',
   NX_TUI: 'false',
   NX_SKIP_NX_CACHE: 'true',
+  // Tests name their own env files; a developer's docker/.env must not leak into them.
+  NX_LOAD_DOT_ENV_FILES: 'false',
   DOCKER_HOST: harness.dockerHost,
   SATVACH_DOCKER_CLIENT: harness.docker,
 };

@@ -1,0 +1,162 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { execa } from 'execa';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { docker, harness, nx, readManifest, requireHarness } from '../e2e-support.ts';
+
+// `nx run stack:up -c local-images` for real: the whole platform on the local engine, on the host
+// network (no bridge here), with PostGIS from Debian and s3rver standing in for the images that
+// cannot be pulled. Then the edge is checked from the outside, as a browser would see it.
+
+const project = 'satvach-e2e';
+const edge = 'http://127.0.0.1:8080';
+const scratch = mkdtempSync(join(tmpdir(), 'satvach-stack-'));
+const envFile = join(scratch, '.env');
+const common = [`--projectName=${project}`, `--envFile=${envFile}`, `--stateDir=${join(scratch, 'state')}`];
+const registryEnv = { SATVACH_REGISTRY: `${harness.registry}/e2e-stack` };
+
+async function containersOf(name: string): Promise<string[]> {
+  const { stdout } = await docker(['ps', '-aq', '--filter', `label=com.docker.compose.project=${name}`]);
+  return String(stdout).split('\n').filter(Boolean);
+}
+
+async function curl(path: string, ...args: string[]) {
+  const { stdout } = await execa('curl', ['-sS', '-o', '/dev/null', '-D', '-', '-w', '%{size_download}', ...args, `${edge}${path}`]);
+  const [headerBlock = '', size = '0'] = stdout.split(/\r?\n\r?\n(?=\d+$)/);
+  return { headers: headerBlock.toLowerCase(), bytes: Number(size) };
+}
+
+beforeAll(async () => {
+  await requireHarness();
+  const { exitCode, output } = await nx(['run', 'stack:up', '-c', 'local-images', ...common], registryEnv);
+  if (exitCode !== 0) throw new Error(`stack:up failed:\n${output.slice(-4000)}`);
+});
+
+afterAll(async () => {
+  await nx(['run', 'stack:down', ...common.filter((arg) => !arg.startsWith('--envFile')), '--removeVolumes']);
+  rmSync(scratch, { recursive: true, force: true });
+});
+
+describe('the whole stack through the edge', () => {
+  it('created the env file with generated secrets, readable by its owner only', () => {
+    const env = readFileSync(envFile, 'utf8');
+    expect(env).toMatch(/^POSTGRES_PASSWORD=[\w-]{20,}$/m);
+    expect(env).not.toMatch(/=generate-on-first-start$/m);
+  });
+
+  it('serves the page and the nearby API, creates a place and takes its photo', async () => {
+    expect((await fetch(`${edge}/`)).status).toBe(200);
+    const ready = await fetch(`${edge}/health/ready`);
+    expect(await ready.json()).toMatchObject({ status: 'ready' });
+
+    const created = await fetch(`${edge}/api/v1/places`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'Shaniwar Wada', category: 'park', lat: 18.5195, lon: 73.8553 }),
+    });
+    expect(created.status).toBe(201);
+    const place = (await created.json()) as { id: string };
+
+    const nearby = (await (await fetch(`${edge}/api/v1/places/nearby?lat=18.5204&lon=73.8567&radius_m=1000`)).json()) as { items: { id: string }[] };
+    expect(nearby.items.map((item) => item.id)).toContain(place.id);
+
+    const jpeg = Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0]), Buffer.alloc(2048, 7)]);
+    const form = new FormData();
+    form.append('file', new Blob([jpeg], { type: 'image/jpeg' }), 'wada.jpg');
+    const uploaded = await fetch(`${edge}/api/v1/places/${place.id}/photo`, { method: 'POST', body: form });
+    expect(uploaded.status, await uploaded.clone().text()).toBe(201);
+    const link = (await (await fetch(`${edge}/api/v1/places/${place.id}/photo`)).json()) as { url: string };
+    const photo = await fetch(link.url);
+    expect(Buffer.from(await photo.arrayBuffer()).equals(jpeg)).toBe(true);
+  });
+
+  it('keeps the data across down and up', async () => {
+    const before = (await (await fetch(`${edge}/api/v1/places/nearby?lat=18.5204&lon=73.8567`)).json()) as { items: unknown[] };
+    expect(before.items.length).toBeGreaterThan(0);
+
+    const down = await nx(['run', 'stack:down', `--projectName=${project}`, `--stateDir=${join(scratch, 'state')}`]);
+    expect(down.exitCode, down.output).toBe(0);
+    expect((await docker(['ps', '-q', '--filter', `label=com.docker.compose.project=${project}`])).stdout).toBe('');
+    const { backend, frontend } = { backend: readManifest('backend'), frontend: readManifest('frontend') };
+    const up = await nx(['run', 'stack:up', '-c', 'local-images', ...common, `--backendImage=${backend.image}:${backend.tags[0]}`, `--edgeImage=${frontend.image}:${frontend.tags[0]}`]);
+    expect(up.exitCode, up.output.slice(-3000)).toBe(0);
+
+    const after = (await (await fetch(`${edge}/api/v1/places/nearby?lat=18.5204&lon=73.8567`)).json()) as { items: unknown[] };
+    expect(after.items).toEqual(before.items);
+  });
+});
+
+describe('the edge', () => {
+  it('serves hashed assets precompressed and with immutable caching; the page with no-cache', async () => {
+    const index = await (await fetch(`${edge}/`)).text();
+    const script = /\/assets\/index-[\w-]+\.js/.exec(index)?.[0] as string;
+    const style = /\/assets\/index-[\w-]+\.css/.exec(index)?.[0] as string;
+    for (const asset of [script, style]) {
+      const br = await curl(asset, '-H', 'Accept-Encoding: br');
+      const gzip = await curl(asset, '-H', 'Accept-Encoding: gzip');
+      const identity = await curl(asset);
+      expect(br.headers).toContain('content-encoding: br');
+      expect(gzip.headers).toContain('content-encoding: gzip');
+      expect(identity.headers).not.toContain('content-encoding');
+      expect(br.bytes).toBeLessThan(gzip.bytes);
+      expect(gzip.bytes).toBeLessThan(identity.bytes);
+      expect(identity.headers).toContain('cache-control: public, max-age=31536000, immutable');
+    }
+    for (const page of ['/', '/some/client/route']) {
+      const { headers } = await curl(page);
+      expect(headers).toContain('cache-control: no-cache');
+      expect(headers).toContain('content-type: text/html');
+    }
+  });
+
+  it('sends the security headers on pages, assets and API answers', async () => {
+    for (const path of ['/', '/api/v1/places/nearby?lat=1&lon=1']) {
+      const { headers } = await curl(path);
+      expect(headers).toContain("content-security-policy: default-src 'self'");
+      expect(headers).toContain("frame-ancestors 'none'");
+      expect(headers).toContain('x-content-type-options: nosniff');
+      expect(headers).toContain('referrer-policy: strict-origin-when-cross-origin');
+      expect(headers).toContain('permissions-policy: geolocation=(self)');
+      expect(headers).not.toContain('strict-transport-security');
+    }
+  });
+
+  it('compresses API JSON on the fly and passes the request id through', async () => {
+    const { headers } = await curl('/api/v1/places/nearby?lat=18.52&lon=73.85', '-H', 'Accept-Encoding: br', '-H', 'X-Request-ID: e2e-trace-1');
+    expect(headers).toContain('content-encoding: br');
+    expect(headers).toContain('x-request-id: e2e-trace-1');
+  });
+
+  it('answers a burst on /api with 429 beyond the limit while /healthz stays 200', async () => {
+    const burst = await Promise.all(Array.from({ length: 120 }, () => fetch(`${edge}/api/v1/places/nearby?lat=1&lon=1`).then((r) => r.status)));
+    const health = await fetch(`${edge}/healthz`);
+
+    expect(burst.filter((status) => status === 429).length).toBeGreaterThan(0);
+    expect(burst.filter((status) => status === 200).length).toBeGreaterThanOrEqual(40);
+    expect(health.status).toBe(200);
+  });
+});
+
+describe('a bad environment', () => {
+  it('is refused with every problem listed, a secret file honoured, and no container started', async () => {
+    const badProject = 'satvach-badenv';
+    const secretFile = join(scratch, 'pg-password');
+    writeFileSync(secretFile, 'a-password-from-a-file\n');
+    const badEnv = join(scratch, 'bad.env');
+    writeFileSync(badEnv, `POSTGRES_PASSWORD_FILE=${secretFile}\nMINIO_ROOT_PASSWORD=short\nSATVACH_HTTP_PORT=eighty\nSATVACH_S3_BUCKET=Not_A_Bucket\n`);
+
+    const { exitCode, output } = await nx([
+      'run', 'stack:up', '-c', 'local-images', `--projectName=${badProject}`, `--envFile=${badEnv}`, `--stateDir=${join(scratch, 'bad-state')}`,
+      '--backendImage=127.0.0.1:5000/none/backend:x', '--edgeImage=127.0.0.1:5000/none/frontend:x',
+    ]);
+
+    expect(exitCode).not.toBe(0);
+    expect(output).toContain('MINIO_ROOT_PASSWORD (or MINIO_ROOT_PASSWORD_FILE): at least 8 characters');
+    expect(output).toContain('SATVACH_HTTP_PORT:');
+    expect(output).toContain('SATVACH_S3_BUCKET: an S3 bucket name');
+    expect(output).not.toContain('POSTGRES_PASSWORD');
+    expect(output).not.toContain('short');
+    expect(await containersOf(badProject)).toEqual([]);
+  });
+});
