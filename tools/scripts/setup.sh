@@ -21,6 +21,21 @@ if [ "${#missing[@]}" -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
+# actionlint (workflow checks in libs/ci's tests), built from the Go module proxy into a cache dir.
+ACTIONLINT_VERSION=v1.7.12
+ACTIONLINT_DIR="${SATVACH_TOOLS_DIR:-$HOME/.cache/satvach/tools}/actionlint-$ACTIONLINT_VERSION"
+if [ ! -x "$ACTIONLINT_DIR/actionlint" ]; then
+  go_bin="$(command -v go || true)"
+  [ -z "$go_bin" ] && [ -x /usr/local/go/bin/go ] && go_bin=/usr/local/go/bin/go
+  if [ -z "$go_bin" ]; then
+    echo "setup: actionlint needs Go to build; install golang (apt-get install golang-go, or go.dev/dl) and run again" >&2
+    exit 1
+  fi
+  echo "setup: building actionlint $ACTIONLINT_VERSION into $ACTIONLINT_DIR"
+  mkdir -p "$ACTIONLINT_DIR"
+  GOBIN="$ACTIONLINT_DIR" "$go_bin" install "github.com/rhysd/actionlint/cmd/actionlint@$ACTIONLINT_VERSION"
+fi
+
 bash apps/backend/scripts/setup-venv.sh
 bash tools/scripts/docker-harness.sh
 echo "setup: done"

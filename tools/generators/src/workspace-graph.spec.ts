@@ -1,34 +1,27 @@
-import { appendFileSync, cpSync, mkdirSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { execa } from 'execa';
 import { workspaceRoot } from '@nx/devkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createWorkspaceCopy, type WorkspaceCopy } from '@satvach/ci/testing';
 
 // These tests ask Nx's real project graph, in a throwaway git copy of this workspace, which tasks
 // `nx affected -t test build` would run after one commit. They guard the acceptance rule that a
 // change to one app never schedules another app's tasks.
 
-let copy: string;
+let copy: WorkspaceCopy;
 
 const env = { NX_DAEMON: 'false', NX_NO_CLOUD: 'true', NX_TUI: 'false', CI: 'true' };
 
-async function git(...args: string[]) {
-  await execa('git', args, { cwd: copy, env: { GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@t', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@t' } });
-}
-
 async function commitTouching(...files: string[]) {
-  for (const file of files) appendFileSync(join(copy, file), '\n');
-  await git('add', '-A');
-  await git('commit', '-q', '-m', `touch ${files.join(' ')}`);
+  await copy.commitTouching(...files);
 }
 
 /** Task ids `nx affected -t test build` would run for the last commit, from Nx's own task graph. */
 async function affectedTasks(): Promise<string[]> {
   const { stdout } = await execa(
     'node',
-    [join(copy, 'node_modules/.bin/nx'), 'affected', '-t', 'test', 'build', '--base=HEAD~1', '--head=HEAD', '--graph=stdout'],
-    { cwd: copy, env },
+    [join(copy.root, 'node_modules/.bin/nx'), 'affected', '-t', 'test', 'build', '--base=HEAD~1', '--head=HEAD', '--graph=stdout'],
+    { cwd: copy.root, env },
   );
   const graph = JSON.parse(stdout) as { tasks: { tasks: Record<string, unknown> } };
   return Object.keys(graph.tasks.tasks).sort();
@@ -37,19 +30,10 @@ async function affectedTasks(): Promise<string[]> {
 const projectOf = (taskId: string) => taskId.split(':')[0];
 
 beforeAll(async () => {
-  copy = mkdtempSync(join(tmpdir(), 'satvach-graph-'));
-  const { stdout } = await execa('git', ['ls-files', '-co', '--exclude-standard', '-z'], { cwd: workspaceRoot });
-  for (const file of stdout.split('\0').filter(Boolean)) {
-    mkdirSync(dirname(join(copy, file)), { recursive: true });
-    cpSync(join(workspaceRoot, file), join(copy, file));
-  }
-  symlinkSync(join(workspaceRoot, 'node_modules'), join(copy, 'node_modules'));
-  await git('init', '-q', '-b', 'main');
-  await git('add', '-A');
-  await git('commit', '-q', '-m', 'base');
+  copy = await createWorkspaceCopy(workspaceRoot, 'satvach-graph-');
 }, 60_000);
 
-afterAll(() => rmSync(copy, { recursive: true, force: true }));
+afterAll(() => copy.remove());
 
 describe('nx affected on the real workspace graph', () => {
   it('schedules only frontend tasks after a frontend source change', async () => {
