@@ -6,7 +6,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
-packages=(postgresql-15-postgis-3 docker.io docker-registry docker-compose mmdebstrap curl git ca-certificates)
+packages=(postgresql-15-postgis-3 docker.io docker-registry docker-compose mmdebstrap curl git ca-certificates wrk)
 missing=()
 for pkg in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' || missing+=("$pkg")

@@ -7,5 +7,6 @@ export {
   type CommandFailure,
   type FailureReason,
 } from './errors.ts';
+export { spawnStream, type StreamingProcess, type StreamOptions } from './stream.ts';
 export { processSink, run, type OutputSink, type RunFn, type RunOptions, type RunResult, type StreamName } from './run.ts';
 export { createRedactor, isSecret, REDACTED, revealValue, secret, Secret, type MaybeSecret } from './secret.ts';

@@ -55,6 +55,39 @@ function startErrorMessage(command: Command, code: string | undefined, described
   return `cannot start "${command.file}": ${detail} (command: ${described})`;
 }
 
+/** What execa reports about a failed process, as far as the error mapping needs it. */
+export interface ExecaFailure {
+  readonly exitCode?: number;
+  readonly signal?: string;
+  readonly timedOut: boolean;
+  readonly isCanceled: boolean;
+  readonly stdout?: unknown;
+  readonly stderr?: unknown;
+  readonly originalMessage?: string;
+  readonly shortMessage?: string;
+}
+
+/** Maps a failed execa result to `CommandStartError` or `CommandFailedError`; shared by `run` and `spawnStream`. */
+export function failureOf(
+  command: Command,
+  result: ExecaFailure,
+  context: { described: string; redact: (text: string) => string; timeoutMs?: number; durationMs?: number },
+): Error {
+  const { described, redact } = context;
+  const didStart = result.exitCode !== undefined || result.signal !== undefined || result.timedOut || result.isCanceled;
+  if (!didStart) {
+    const code = 'code' in result && typeof result.code === 'string' ? result.code : undefined;
+    const detail = redact(result.originalMessage ?? result.shortMessage ?? 'unknown error');
+    return new CommandStartError(startErrorMessage(command, code, described, detail), described, code);
+  }
+  const text = (value: unknown) => (typeof value === 'string' ? value : '');
+  const common = { command: described, stdout: text(result.stdout), stderr: text(result.stderr), durationMs: context.durationMs ?? 0 };
+  if (result.timedOut) return new CommandFailedError({ ...common, reason: 'timeout', timeoutMs: context.timeoutMs, signal: result.signal });
+  if (result.isCanceled) return new CommandFailedError({ ...common, reason: 'canceled', signal: result.signal });
+  if (result.exitCode === undefined) return new CommandFailedError({ ...common, reason: 'signal', signal: result.signal });
+  return new CommandFailedError({ ...common, reason: 'exit', exitCode: result.exitCode });
+}
+
 /**
  * Runs one program without a shell. Output is streamed line by line to the sink while it is captured;
  * every secret of the command (its `secrets`, `Secret` arguments and env values, its `input`) is
@@ -95,18 +128,5 @@ export const run: RunFn = async (command, options = {}) => {
     return { exitCode: result.exitCode ?? 0, stdout: result.stdout, stderr: result.stderr, durationMs };
   }
 
-  const didStart = result.exitCode !== undefined || result.signal !== undefined || result.timedOut || result.isCanceled;
-  if (!didStart) {
-    const code = 'code' in result && typeof result.code === 'string' ? result.code : undefined;
-    const detail = redact(result.originalMessage ?? result.shortMessage ?? 'unknown error');
-    throw new CommandStartError(startErrorMessage(command, code, described, detail), described, code);
-  }
-
-  const common = { command: described, stdout: result.stdout, stderr: result.stderr, durationMs };
-  if (result.timedOut) {
-    throw new CommandFailedError({ ...common, reason: 'timeout', timeoutMs: options.timeoutMs, signal: result.signal });
-  }
-  if (result.isCanceled) throw new CommandFailedError({ ...common, reason: 'canceled', signal: result.signal });
-  if (result.exitCode === undefined) throw new CommandFailedError({ ...common, reason: 'signal', signal: result.signal });
-  throw new CommandFailedError({ ...common, reason: 'exit', exitCode: result.exitCode });
+  throw failureOf(command, result, { described, redact, timeoutMs: options.timeoutMs, durationMs });
 };

@@ -1,0 +1,64 @@
+// Backup benchmark on PostGIS data (a geography column with a GiST index), against a real PostgreSQL 15
+// and s3rver started by the backend's devtools:
+//   - backup wall time vs plain `pg_dump -Fc > /dev/null` at 1M rows (goal ≤ 1.3×)
+//   - peak RSS of the backup process at 1M and 5M rows (goal flat, ≤ 150 MB)
+//   - restore time at 1M rows
+//   node bench/backup/run.ts [--rows 1000000,5000000]
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { run } from '@satvach/exec';
+import { restore, silentLogger } from '@satvach/backup';
+import { seedPlaces, startServices } from '@satvach/backup/testing';
+import { report, type BenchRow } from '../report.ts';
+
+const workspaceRoot = process.cwd();
+const { values } = parseArgs({ options: { rows: { type: 'string', default: '1000000,5000000' } } });
+const sizes = (values.rows ?? '').split(',').map(Number);
+const services = await startServices();
+const rows: BenchRow[] = [];
+const label = (n: number) => (n >= 1_000_000 ? `${n / 1_000_000}M` : `${n / 1000}k`);
+
+try {
+  for (const [index, size] of sizes.entries()) {
+    const database = `bench_${size}`;
+    console.log(`seeding ${label(size)} places…`);
+    await seedPlaces(services, database, size);
+    const env = services.env({ SATVACH_BACKUP_DATABASE_URL: services.urlFor(database) });
+    const envFile = join(services.root, `${database}.env`);
+    writeFileSync(envFile, Object.entries(env).map(([key, value]) => `${key}=${value}`).join('\n'), { mode: 0o600 });
+    const config = services.config(env);
+    const db = config.database;
+
+    // A fresh bulk load makes the first full scan slower (hint bits): settle the table before timing.
+    await services.sql(database, 'VACUUM (FREEZE, ANALYZE)');
+    const plainDump = async () => {
+      const started = performance.now();
+      await run(
+        { file: 'pg_dump', args: ['--format=custom', '--file=/dev/null', '--no-sync', '--no-password'], env: { PGHOST: db.host, PGPORT: String(db.port), PGUSER: db.user, PGDATABASE: db.database, PGPASSWORD: db.password ?? '' } },
+        { quiet: true },
+      );
+      return (performance.now() - started) / 1000;
+    };
+    const plainBefore = await plainDump();
+    // The flags backup_db.sh runs the tool with.
+    const once = await run({ file: process.execPath, args: ['--max-semi-space-size=2', join(workspaceRoot, 'bench/backup/backup-once.ts'), envFile] }, { quiet: true });
+    const plain = (plainBefore + (await plainDump())) / 2;
+    const result = JSON.parse(once.stdout.split('\n').at(-1) ?? '{}') as { seconds: number; maxRssMb: number; size: number };
+
+    rows.push({ metric: `${label(size)} rows: pg_dump -Fc > /dev/null (mean of 2, before and after)`, value: plain, unit: 's' });
+    rows.push({ metric: `${label(size)} rows: backup to S3 (stream + sha256 + upload)`, value: result.seconds, unit: 's' });
+    rows.push({ metric: `${label(size)} rows: backup / plain pg_dump`, value: result.seconds / plain, unit: '×', goal: '≤ 1.3' });
+    rows.push({ metric: `${label(size)} rows: backup process peak RSS`, value: result.maxRssMb, unit: 'MB', goal: '≤ 150, flat' });
+    rows.push({ metric: `${label(size)} rows: dump size`, value: result.size / 1e6, unit: 'MB' });
+    if (index === 0) {
+      const restored = await restore(config, { target: `${database}_restored` }, { log: silentLogger });
+      rows.push({ metric: `${label(size)} rows: restore (download + verify + pg_restore -j2)`, value: restored.durationMs / 1000, unit: 's' });
+      await services.sql('postgres', `DROP DATABASE ${database}_restored`);
+    }
+    await services.sql('postgres', `DROP DATABASE ${database}`);
+  }
+} finally {
+  await services.down();
+}
+report(workspaceRoot, 'backup', rows);

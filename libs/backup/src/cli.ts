@@ -1,0 +1,94 @@
+#!/usr/bin/env node
+// The backup tool: `node libs/backup/src/cli.ts <command> [options]`. docker/backup/backup_db.sh and the
+// backup container call it; the Nx executors call the same library functions directly.
+import { parseArgs } from 'node:util';
+import { backupJob, runSchedule } from './job.ts';
+import { listBackups, readLatest } from './catalog.ts';
+import { ConfigError, loadConfigFrom } from './config.ts';
+import { restoreDrill } from './drill.ts';
+import { consoleLogger } from './logger.ts';
+import { prune } from './prune.ts';
+import { formatCatalog } from './report.ts';
+import { restore } from './restore.ts';
+import { BackupStore } from './store.ts';
+
+export const USAGE = `usage: cli.ts <command> [--env-file FILE] [options]
+  backup   [--no-prune]                                 one backup, then retention, then the heartbeat
+  schedule                                              backups on SATVACH_BACKUP_SCHEDULE until stopped
+  restore  --database DB [--timestamp T] [--force] [--jobs N]
+  drill    [--timestamp T] [--keep]                     restore into a throwaway database and check it
+  list     [--json]
+  prune    [--dry-run]
+Configuration: SATVACH_BACKUP_* and PG* variables (libs/backup/backup.env.example), or --env-file.`;
+
+export async function main(argv: readonly string[]): Promise<number> {
+  const log = consoleLogger();
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: [...argv],
+      allowPositionals: true,
+      options: {
+        'env-file': { type: 'string' },
+        once: { type: 'boolean' },
+        'no-prune': { type: 'boolean' },
+        database: { type: 'string' },
+        timestamp: { type: 'string' },
+        force: { type: 'boolean' },
+        jobs: { type: 'string' },
+        keep: { type: 'boolean' },
+        json: { type: 'boolean' },
+        'dry-run': { type: 'boolean' },
+        help: { type: 'boolean' },
+      },
+    });
+  } catch (error) {
+    log.error(`${(error as Error).message}\n${USAGE}`);
+    return 2;
+  }
+  const { values, positionals } = parsed;
+  const command = positionals[0];
+  if (values.help === true || command === undefined) {
+    process.stdout.write(`${USAGE}\n`);
+    return command === undefined && values.help !== true ? 2 : 0;
+  }
+  try {
+    const config = loadConfigFrom(values['env-file']);
+    const context = { log, tty: process.stderr.isTTY === true, progressWrite: process.stderr.isTTY === true ? (text: string) => process.stderr.write(text) : undefined };
+    const jobs = values.jobs === undefined ? undefined : Number(values.jobs);
+    switch (command) {
+      case 'backup':
+        return (await backupJob(config, context, { prune: values['no-prune'] !== true })).ok ? 0 : 1;
+      case 'schedule': {
+        const controller = new AbortController();
+        for (const name of ['SIGTERM', 'SIGINT'] as const) process.once(name, () => controller.abort());
+        await runSchedule(config, context, controller.signal);
+        return 0;
+      }
+      case 'restore':
+        if (values.database === undefined) throw new ConfigError('restore needs --database <name>: the database to restore into');
+        await restore(config, { target: values.database, stamp: values.timestamp, force: values.force, jobs }, context);
+        return 0;
+      case 'drill':
+        return (await restoreDrill(config, { stamp: values.timestamp, keep: values.keep, jobs }, context)).ok ? 0 : 1;
+      case 'list': {
+        const store = new BackupStore(config.s3);
+        const entries = await listBackups(config, store);
+        const latest = await readLatest(config, store);
+        process.stdout.write(values.json === true ? `${JSON.stringify({ latest: latest?.stamp ?? null, backups: entries }, null, 2)}\n` : `${formatCatalog(entries, latest?.stamp)}\n`);
+        return 0;
+      }
+      case 'prune':
+        await prune(config, { dryRun: values['dry-run'] }, context);
+        return 0;
+      default:
+        log.error(`unknown command "${command}"\n${USAGE}`);
+        return 2;
+    }
+  } catch (error) {
+    log.error((error as Error).message);
+    return 1;
+  }
+}
+
+if (import.meta.main) process.exitCode = await main(process.argv.slice(2));

@@ -1,0 +1,87 @@
+import { readFileSync } from 'node:fs';
+import { inspect } from 'node:util';
+import { describe, expect, it } from 'vitest';
+import { CONFIG_KEYS, ConfigError, DEFAULTS, loadConfig, loadConfigFrom, parseEnvFile } from './config.ts';
+
+const example = new URL('../backup.env.example', import.meta.url).pathname;
+const minimal = { SATVACH_BACKUP_DATABASE_URL: 'postgresql://satvach:pw-1@db:5432/satvach', SATVACH_BACKUP_S3_BUCKET: 'satvach-backups' };
+
+function problem(env: Record<string, string>): string {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigError);
+    return (error as Error).message;
+  }
+  throw new Error('expected the configuration to be rejected');
+}
+
+describe('backup configuration', () => {
+  it('loads the documented example file, and the file documents every key', () => {
+    const config = loadConfigFrom(example);
+    expect(config.database).toMatchObject({ host: '127.0.0.1', port: 5432, user: 'satvach', database: 'satvach' });
+    expect(config.s3).toMatchObject({ endpoint: 'http://127.0.0.1:9000', bucket: 'satvach-backups', prefix: 'backups', forcePathStyle: true });
+    expect(config.encryption.recipient).toMatch(/^age1/);
+    expect(config.retention).toEqual({ daily: 7, weekly: 4, monthly: 12, minAgeHours: 24 });
+    expect(config.schedule).toEqual({ cron: '0 3 * * *', timezone: 'UTC' });
+    const text = readFileSync(example, 'utf8');
+    for (const key of Object.keys(CONFIG_KEYS)) expect(text, key).toContain(key);
+  });
+
+  it('applies the defaults to a minimal configuration', () => {
+    const config = loadConfig(minimal);
+    expect(config.s3).toMatchObject({ endpoint: undefined, region: DEFAULTS.region, prefix: DEFAULTS.prefix });
+    expect(config.retention).toEqual({ daily: DEFAULTS.keepDaily, weekly: DEFAULTS.keepWeekly, monthly: DEFAULTS.keepMonthly, minAgeHours: DEFAULTS.minAgeHours });
+    expect(config.heartbeat).toBeUndefined();
+    expect(config.encryption).toEqual({ recipient: undefined, identityFile: undefined });
+  });
+
+  it('accepts the backend asyncpg URL form and PG* parts', () => {
+    expect(loadConfig({ ...minimal, SATVACH_BACKUP_DATABASE_URL: 'postgresql+asyncpg://u:p%40ss@127.0.0.1:6543/app' }).database).toMatchObject({ user: 'u', port: 6543, database: 'app' });
+    const parts = loadConfig({ SATVACH_BACKUP_S3_BUCKET: 'b-1', PGHOST: '/run/pg', PGUSER: 'u', PGDATABASE: 'd', PGPASSWORD: 'p' });
+    expect(parts.database).toMatchObject({ host: '/run/pg', port: 5432, user: 'u', database: 'd' });
+    expect(parts.database.password?.reveal()).toBe('p');
+  });
+
+  it('wraps secrets so that printing the configuration never shows them', () => {
+    const config = loadConfig({ ...minimal, SATVACH_BACKUP_S3_ACCESS_KEY_ID: 'AKIA', SATVACH_BACKUP_S3_SECRET_ACCESS_KEY: 's3-secret-9', SATVACH_BACKUP_HEARTBEAT_URL: 'https://hc.example/uuid-123' });
+    const shown = `${JSON.stringify(config)}\n${inspect(config, { depth: 10 })}`;
+    for (const value of ['pw-1', 's3-secret-9', 'uuid-123']) expect(shown).not.toContain(value);
+    expect(config.heartbeat?.failureUrl.reveal()).toBe('https://hc.example/uuid-123/fail');
+  });
+
+  it('names every offending key and what to do, all at once', () => {
+    const message = problem({ SATVACH_BACKUP_S3_BUCKET: 'Bad_Bucket', SATVACH_BACKUP_KEEP_DAILY: 'seven', SATVACH_BACKUP_AGE_RECIPIENT: 'ssh-ed25519 AAAA' });
+    expect(message).toContain('SATVACH_BACKUP_S3_BUCKET: must be an S3 bucket name');
+    expect(message).toContain('SATVACH_BACKUP_KEEP_DAILY: must be a whole number');
+    expect(message).toContain('SATVACH_BACKUP_AGE_RECIPIENT: must be an age public key');
+    expect(message).toContain('libs/backup/backup.env.example');
+  });
+
+  it('requires a database and a bucket', () => {
+    const message = problem({});
+    expect(message).toContain('SATVACH_BACKUP_S3_BUCKET: is required');
+    expect(message).toContain('SATVACH_BACKUP_DATABASE_URL: is required');
+    expect(problem({ SATVACH_BACKUP_S3_BUCKET: 'b-1' })).toContain('SATVACH_BACKUP_DATABASE_URL: is required (or set PGHOST, PGUSER, PGDATABASE');
+  });
+
+  it('refuses a URL and PG* parts together, and a bad schedule', () => {
+    expect(problem({ ...minimal, PGHOST: 'other' })).toContain('set either the URL or the PG* parts, not both');
+    expect(problem({ ...minimal, SATVACH_BACKUP_SCHEDULE: 'every night' })).toContain('SATVACH_BACKUP_SCHEDULE');
+    expect(problem({ ...minimal, SATVACH_BACKUP_TIMEZONE: 'Mars/Olympus' })).toContain('SATVACH_BACKUP_TIMEZONE');
+  });
+
+  it('a secret in a rejected value is not echoed back', () => {
+    const message = problem({ ...minimal, SATVACH_BACKUP_DATABASE_URL: 'mysql://root:hunter2@db/app' });
+    expect(message).toContain('SATVACH_BACKUP_DATABASE_URL');
+    expect(message).not.toContain('hunter2');
+  });
+
+  it('parses env files with comments, export and quotes', () => {
+    expect(parseEnvFile('# c\nexport A=1\nB="two words"\nC=\'x=y\'\n\nnot a line\n')).toEqual({ A: '1', B: 'two words', C: 'x=y' });
+  });
+
+  it('an unreadable env file is named', () => {
+    expect(() => loadConfigFrom('/nonexistent/backup.env')).toThrow('cannot read the backup env file /nonexistent/backup.env: ENOENT');
+  });
+});

@@ -1,0 +1,106 @@
+import { type RunContext } from './backup.ts';
+import { findManifest } from './catalog.ts';
+import { type BackupConfig } from './config.ts';
+import { type DrillRecord, type Manifest } from './manifest.ts';
+import { backupKeys } from './naming.ts';
+import { connect, countRows, postgisVersion, quoteIdent, spatialChecks } from './postgres.ts';
+import { restore } from './restore.ts';
+import { BackupStore } from './store.ts';
+
+export interface DrillOptions {
+  readonly stamp?: string;
+  /** Keep the throwaway database for inspection instead of dropping it. */
+  readonly keep?: boolean;
+  readonly jobs?: number;
+  readonly workDir?: string;
+}
+
+export interface Check {
+  readonly name: string;
+  readonly ok: boolean;
+  readonly detail: string;
+}
+
+/** The throwaway database a drill restores into: `<db>_drill_<stamp>`, within PostgreSQL's 63 characters. */
+export function drillDatabaseName(database: string, stamp: string): string {
+  const suffix = `_drill_${stamp.toLowerCase()}`;
+  return `${database.slice(0, 63 - suffix.length)}${suffix}`;
+}
+
+/** Pure comparison of what was restored with what the manifest recorded; one check per fact. */
+export function compareWithManifest(manifest: Manifest, restored: { postgis: string | null; tables: Manifest['tables']; spatial: Manifest['spatial']; distance: number | null }): Check[] {
+  const checks: Check[] = [];
+  if (manifest.postgisVersion === null) {
+    checks.push({ name: 'postgis', ok: true, detail: 'the backup has no PostGIS' });
+  } else {
+    checks.push({
+      name: 'postgis',
+      ok: restored.postgis === manifest.postgisVersion,
+      detail: restored.postgis === null ? `extension missing (the backup has ${manifest.postgisVersion})` : `extension ${restored.postgis} (backup: ${manifest.postgisVersion})`,
+    });
+  }
+  const restoredRows = new Map(restored.tables.map((table) => [`${table.schema}.${table.table}`, table.rows]));
+  for (const table of manifest.tables) {
+    const name = `${table.schema}.${table.table}`;
+    const rows = restoredRows.get(name);
+    checks.push({ name: `rows ${name}`, ok: rows === table.rows, detail: `${rows ?? 'missing'} rows (manifest: ${table.rows})` });
+  }
+  const restoredSpatial = new Map(restored.spatial.map((entry) => [`${entry.schema}.${entry.table}.${entry.column}`, entry]));
+  for (const entry of manifest.spatial) {
+    const name = `${entry.schema}.${entry.table}.${entry.column}`;
+    const again = restoredSpatial.get(name);
+    const ok = again !== undefined && again.rows === entry.rows && again.extent === entry.extent;
+    checks.push({ name: `spatial ${name}`, ok, detail: `${again?.rows ?? 'missing'} values, extent ${again?.extent ?? 'none'} (manifest: ${entry.rows}, ${entry.extent ?? 'none'})` });
+  }
+  if (manifest.postgisVersion !== null) {
+    // Quito → Guayaquil along the ellipsoid: needs PostGIS's geography code and its spatial_ref_sys.
+    checks.push({ name: 'spatial query', ok: restored.distance === 267_818, detail: `ST_Distance(geography) = ${restored.distance ?? 'error'} m (expected 267818)` });
+  }
+  return checks;
+}
+
+/**
+ * Proves a backup restorable: restores it (the latest by default) into a throwaway database, checks the
+ * PostGIS extension and version, every table's row count and a spatial query against the manifest, then
+ * records the result next to the backup (`<stamp>.drill.json`) and drops the throwaway database.
+ */
+export async function restoreDrill(config: BackupConfig, options: DrillOptions, context: RunContext): Promise<DrillRecord> {
+  const { log } = context;
+  const store = context.store ?? new BackupStore(config.s3);
+  const started = performance.now();
+  const manifest = await findManifest(config, store, options.stamp);
+  const target = drillDatabaseName(config.database.database, manifest.stamp);
+  let checks: Check[];
+  try {
+    await restore(config, { stamp: manifest.stamp, target, force: true, jobs: options.jobs, workDir: options.workDir }, { ...context, store });
+    const client = await connect(config.database, target);
+    try {
+      const distance = await client
+        .query<{ metres: string }>(`SELECT round(ST_Distance('SRID=4326;POINT(-78.5 -0.22)'::geography, 'SRID=4326;POINT(-79.9 -2.19)'::geography))::bigint AS metres`)
+        .then((result) => Number(result.rows[0]?.metres), () => null);
+      checks = compareWithManifest(manifest, { postgis: await postgisVersion(client), tables: await countRows(client), spatial: await spatialChecks(client), distance });
+    } finally {
+      await client.end();
+    }
+  } catch (error) {
+    checks = [{ name: 'restore', ok: false, detail: (error as Error).message }];
+  } finally {
+    if (options.keep !== true) {
+      const admin = await connect(config.database, 'postgres').catch(() => undefined);
+      await admin?.query(`DROP DATABASE IF EXISTS ${quoteIdent(target)} WITH (FORCE)`).catch(() => undefined);
+      await admin?.end().catch(() => undefined);
+    }
+  }
+  const record: DrillRecord = {
+    format: 'satvach-drill/1',
+    stamp: manifest.stamp,
+    at: (context.now ?? (() => new Date()))().toISOString(),
+    ok: checks.every((check) => check.ok),
+    durationMs: Math.round(performance.now() - started),
+    checks,
+  };
+  for (const check of checks) (check.ok ? log.info : log.error)(`drill: ${check.ok ? 'ok  ' : 'FAIL'} ${check.name}: ${check.detail}`);
+  await store.putJson(backupKeys(config.s3.prefix, config.database.database, manifest.stamp, manifest.encrypted).drill, record);
+  log.info(`drill: backup ${manifest.stamp} ${record.ok ? 'is restorable' : 'FAILED'} (${(record.durationMs / 1000).toFixed(1)} s)${options.keep === true ? `; kept database "${target}"` : ''}`);
+  return record;
+}

@@ -1,0 +1,42 @@
+import { type Secret } from '@satvach/exec';
+import { type Logger } from './logger.ts';
+
+export interface Heartbeat {
+  readonly successUrl: Secret;
+  readonly failureUrl: Secret;
+}
+
+export const HEARTBEAT_TIMEOUT_MS = 10_000;
+const ATTEMPTS = 3;
+
+/**
+ * Tells monitoring how a run went: POST to the success or the failure URL with the run's summary as the
+ * body (healthchecks.io shows it). A monitoring outage must not fail the backup: errors are logged, never
+ * thrown. The URL is a secret (it authorises pings) and is never logged.
+ */
+export async function sendHeartbeat(heartbeat: Heartbeat | undefined, ok: boolean, summary: string, log: Logger, fetchFn: typeof fetch = fetch): Promise<boolean> {
+  if (heartbeat === undefined) return false;
+  const url = (ok ? heartbeat.successUrl : heartbeat.failureUrl).reveal();
+  let lastProblem = '';
+  for (let attempt = 1; attempt <= ATTEMPTS; attempt++) {
+    try {
+      const response = await fetchFn(url, {
+        method: 'POST',
+        body: summary.slice(-10_000),
+        headers: { 'content-type': 'text/plain; charset=utf-8' },
+        signal: AbortSignal.timeout(HEARTBEAT_TIMEOUT_MS),
+      });
+      await response.body?.cancel();
+      if (response.ok) {
+        log.info(`heartbeat: ${ok ? 'success' : 'failure'} ping sent`);
+        return true;
+      }
+      lastProblem = `HTTP ${response.status}`;
+    } catch (error) {
+      lastProblem = (error as Error).name === 'TimeoutError' ? `no answer within ${HEARTBEAT_TIMEOUT_MS} ms` : ((error as { cause?: { code?: string } }).cause?.code ?? (error as Error).message);
+    }
+    if (attempt < ATTEMPTS) await new Promise((resolve) => setTimeout(resolve, 500 * attempt));
+  }
+  log.warn(`heartbeat: the ${ok ? 'success' : 'failure'} ping failed after ${ATTEMPTS} attempts (${lastProblem}); check SATVACH_BACKUP_HEARTBEAT_URL`);
+  return false;
+}

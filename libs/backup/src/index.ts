@@ -1,0 +1,27 @@
+export { backup, BackupError, type BackupResult, type RunContext } from './backup.ts';
+export { findManifest, listBackups, NotFoundError, readLatest, type CatalogEntry } from './catalog.ts';
+export {
+  CONFIG_KEYS,
+  ConfigError,
+  DEFAULTS,
+  loadConfig,
+  loadConfigFrom,
+  parseEnvFile,
+  type BackupConfig,
+  type ConfigKey,
+  type DatabaseConfig,
+  type RetentionPolicy,
+  type S3Config,
+} from './config.ts';
+export { compareWithManifest, drillDatabaseName, restoreDrill, type Check, type DrillOptions } from './drill.ts';
+export { sendHeartbeat, type Heartbeat } from './heartbeat.ts';
+export { backupJob, missedRun, runSchedule, type JobResult } from './job.ts';
+export { consoleLogger, silentLogger, type Logger } from './logger.ts';
+export { manifestSchema, type DrillRecord, type LatestPointer, type Manifest } from './manifest.ts';
+export { backupKeys, latestKey, stampOf } from './naming.ts';
+export { DEFAULT_PG_TOOLS, dumpCommand, restoreCommand, type PgTools } from './postgres.ts';
+export { prune, type PruneResult } from './prune.ts';
+export { formatCatalog } from './report.ts';
+export { planRetention, type RetentionCandidate, type RetentionPlan } from './retention.ts';
+export { DEFAULT_RESTORE_JOBS, restore, RestoreError, type RestoreOptions, type RestoreResult } from './restore.ts';
+export { BackupStore, describeS3Error, s3ClientConfig, StoreError } from './store.ts';

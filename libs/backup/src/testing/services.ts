@@ -1,0 +1,112 @@
+// Test harness: a real PostgreSQL + PostGIS and a real s3rver, started with the backend's
+// devtools/local_services.py (the same servers `npm start` uses), plus the faults the specs inject.
+import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { run } from '@satvach/exec';
+import { loadConfig, parseEnvFile, type BackupConfig } from '../config.ts';
+import { connect } from '../postgres.ts';
+
+export const workspaceRoot = resolve(import.meta.dirname, '../../../..');
+const backendDir = join(workspaceRoot, 'apps/backend');
+const python = join(backendDir, '.venv/bin/python');
+const pgBin = '/usr/lib/postgresql/15/bin';
+
+export interface Services {
+  readonly root: string;
+  /** The backend's env file values (SATVACH_DATABASE_URL, SATVACH_S3_*). */
+  readonly backendEnv: Record<string, string>;
+  /** SATVACH_BACKUP_* for these servers, with a prefix of its own per call. */
+  env(overrides?: Record<string, string>): Record<string, string>;
+  config(overrides?: Record<string, string>): BackupConfig;
+  /** The libpq URL of `database` on the test server (password included: tests only). */
+  urlFor(database: string): string;
+  sql(database: string, text: string): Promise<Record<string, unknown>[]>;
+  stopPostgres(): Promise<void>;
+  killS3(): Promise<void>;
+  /** Starts whatever is stopped again (data kept). */
+  up(): Promise<void>;
+  down(): Promise<void>;
+}
+
+const quiet = { quiet: true } as const;
+
+export async function startServices(): Promise<Services> {
+  if (!existsSync(python)) throw new Error('the backend virtualenv is missing: run `bash apps/backend/scripts/setup-venv.sh` (or `npx nx run backend:venv`)');
+  const root = mkdtempSync(join(tmpdir(), 'satvach-backup-'));
+  chmodSync(root, 0o755); // PostgreSQL runs as the postgres user and must reach its data dir.
+  const stateDir = join(root, 'services');
+  const up = async () => {
+    await run({ file: python, args: ['devtools/local_services.py', 'up', '--state-dir', stateDir], cwd: backendDir }, quiet);
+  };
+  await up();
+  const backendEnv = parseEnvFile(readFileSync(join(stateDir, 'backend.env'), 'utf8'));
+  const databaseUrl = (backendEnv.SATVACH_DATABASE_URL ?? '').replace('postgresql+asyncpg://', 'postgresql://');
+  const env = (overrides: Record<string, string> = {}) => ({
+    SATVACH_BACKUP_DATABASE_URL: databaseUrl,
+    SATVACH_BACKUP_S3_ENDPOINT_URL: backendEnv.SATVACH_S3_ENDPOINT_URL ?? '',
+    SATVACH_BACKUP_S3_BUCKET: backendEnv.SATVACH_S3_BUCKET ?? '',
+    SATVACH_BACKUP_S3_ACCESS_KEY_ID: backendEnv.SATVACH_S3_ACCESS_KEY_ID ?? '',
+    SATVACH_BACKUP_S3_SECRET_ACCESS_KEY: backendEnv.SATVACH_S3_SECRET_ACCESS_KEY ?? '',
+    SATVACH_BACKUP_S3_PREFIX: `test-${randomBytes(4).toString('hex')}`,
+    ...overrides,
+  });
+  const services: Services = {
+    root,
+    backendEnv,
+    env,
+    config: (overrides) => loadConfig(env(overrides)),
+    urlFor: (database) => databaseUrl.replace(/\/[^/]+$/, `/${database}`),
+    async sql(database, text) {
+      const client = await connect(loadConfig(env()).database, database);
+      try {
+        return (await client.query(text)).rows as Record<string, unknown>[];
+      } finally {
+        await client.end();
+      }
+    },
+    async stopPostgres() {
+      const data = join(stateDir, 'postgres', 'data');
+      await run({ file: 'runuser', args: ['-u', 'postgres', '--', join(pgBin, 'pg_ctl'), '--pgdata', data, '--mode', 'immediate', '--wait', 'stop'] }, quiet);
+    },
+    async killS3() {
+      const state = JSON.parse(readFileSync(join(stateDir, 'services.json'), 'utf8')) as { s3_pid: number };
+      process.kill(-state.s3_pid, 'SIGKILL'); // its process group: s3rver is started in a session of its own
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    },
+    up,
+    async down() {
+      await run({ file: python, args: ['devtools/local_services.py', 'down', '--state-dir', stateDir], cwd: backendDir }, quiet).catch(() => undefined);
+      rmSync(root, { recursive: true, force: true });
+    },
+  };
+  return services;
+}
+
+/** A database of its own with PostGIS, a geography column with a GiST index, and `rows` places. */
+export async function seedPlaces(services: Services, database: string, rows: number): Promise<void> {
+  await services.sql('postgres', `CREATE DATABASE ${database}`);
+  await services.sql(
+    database,
+    `CREATE EXTENSION postgis;
+     CREATE TABLE places (id bigserial PRIMARY KEY, name text NOT NULL, location geography(Point, 4326) NOT NULL);
+     CREATE INDEX places_location_gist ON places USING gist (location);
+     INSERT INTO places (name, location)
+       SELECT 'place ' || i, ST_SetSRID(ST_MakePoint(-180 + (i * 7919 % 36000) / 100.0, -85 + (i * 104729 % 17000) / 100.0), 4326)::geography
+       FROM generate_series(1::bigint, ${rows}) AS i;
+     CREATE TABLE notes (id serial PRIMARY KEY, body text);
+     INSERT INTO notes (body) SELECT md5(i::text) FROM generate_series(1, ${Math.ceil(rows / 10)}) AS i;
+     ANALYZE;`,
+  );
+}
+
+/** The answer of a spatial query that uses the GiST index: places within 500 km of Quito, and their ids' sum. */
+export async function placesNearQuito(services: Services, database: string): Promise<{ count: number; sum: number }> {
+  const [row] = await services.sql(
+    database,
+    `SELECT count(*)::int AS count, coalesce(sum(id), 0)::bigint AS sum FROM places
+     WHERE ST_DWithin(location, 'SRID=4326;POINT(-78.5 -0.22)'::geography, 500000)`,
+  );
+  return { count: Number(row?.count), sum: Number(row?.sum) };
+}

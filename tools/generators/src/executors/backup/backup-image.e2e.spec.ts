@@ -1,0 +1,103 @@
+import { createServer, type Server } from 'node:http';
+import { type AddressInfo } from 'node:net';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { execa } from 'execa';
+import { workspaceRoot } from '@nx/devkit';
+import { BackupStore, listBackups, readLatest, restore, silentLogger } from '@satvach/backup';
+import { placesNearQuito, seedPlaces, startServices, type Services } from '@satvach/backup/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { docker, harness, nx, requireHarness, waitFor } from '../../e2e-support.ts';
+
+// The backup image for real: built on the local Node base, run once with `backup_db.sh --once` against
+// the harness PostgreSQL + PostGIS and s3rver (host network), its backup restored and drilled through Nx;
+// then the scheduler, which reports a missed run and makes it up.
+
+const tag = `satvach-e2e/backup:${randomBytes(3).toString('hex')}`;
+let services: Services;
+let server: Server;
+const pings: { path: string; body: string }[] = [];
+let heartbeat: string;
+let env: Record<string, string>;
+
+function dockerEnv(values: Record<string, string>): string[] {
+  return Object.entries(values).flatMap(([key, value]) => ['-e', `${key}=${value}`]);
+}
+
+beforeAll(async () => {
+  await requireHarness();
+  services = await startServices();
+  await seedPlaces(services, 'e2e_places', 3000);
+  server = createServer((request, response) => {
+    let body = '';
+    request.on('data', (chunk: Buffer) => (body += chunk.toString()));
+    request.on('end', () => {
+      pings.push({ path: request.url ?? '', body });
+      response.end('OK');
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  heartbeat = `http://127.0.0.1:${(server.address() as AddressInfo).port}/ping/e2e`;
+  env = services.env({ SATVACH_BACKUP_DATABASE_URL: services.urlFor('e2e_places'), SATVACH_BACKUP_HEARTBEAT_URL: heartbeat });
+
+  await execa(
+    harness.docker,
+    ['build', '--network', 'host', '--build-arg', 'NODE_IMAGE=satvach-local/node:24-bookworm-slim', '--secret', 'id=extra_ca,src=/etc/ssl/certs/ca-certificates.crt', '-f', 'docker/backup/Dockerfile', '-t', tag, '.'],
+    { cwd: workspaceRoot, env: { DOCKER_HOST: harness.dockerHost, DOCKER_BUILDKIT: '1' } },
+  );
+});
+
+afterAll(async () => {
+  await docker(['rmi', '--force', tag], { reject: false });
+  await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
+  await services?.down();
+});
+
+describe('backup image', () => {
+  it('backup_db.sh --once in the container makes a backup that restores with the same spatial answer', async () => {
+    pings.length = 0;
+    const result = await docker(['run', '--rm', '--network', 'host', ...dockerEnv(env), tag, '--once'], { reject: false, all: true });
+    expect(result.exitCode, String(result.all)).toBe(0);
+    expect(String(result.all)).toMatch(/backup: done .*\.dump \(\d+ bytes, sha256 [0-9a-f]{64}, 2 tables\); latest → \d{8}T\d{6}Z/);
+    expect(String(result.all)).not.toContain(new URL(services.urlFor('x')).password);
+    expect(pings.map((ping) => ping.path)).toEqual(['/ping/e2e']);
+
+    const config = services.config(env);
+    await restore(config, { target: 'e2e_restored' }, { log: silentLogger });
+    expect(await placesNearQuito(services, 'e2e_restored')).toEqual(await placesNearQuito(services, 'e2e_places'));
+  });
+
+  it('nx run db:restore-drill and db:backup-list work on that backup', async () => {
+    const envFile = join(services.root, 'backup.env');
+    writeFileSync(envFile, Object.entries(env).map(([key, value]) => `${key}=${value}`).join('\n'), { mode: 0o600 });
+    const drill = await nx(['run', 'db:restore-drill', `--envFile=${envFile}`]);
+    expect(drill.exitCode, drill.output).toBe(0);
+    expect(drill.output).toMatch(/drill: backup \d{8}T\d{6}Z is restorable/);
+    const list = await nx(['run', 'db:backup-list', `--envFile=${envFile}`]);
+    expect(list.exitCode, list.output).toBe(0);
+    expect(list.output).toMatch(/\d{8}T\d{6}Z +[\d.]+ KiB +no +complete +ok .* latest/);
+  });
+
+  it('the scheduler reports a missed run on the failure heartbeat, makes it up, and stops cleanly', async () => {
+    pings.length = 0;
+    const scheduledEnv = { ...env, SATVACH_BACKUP_S3_PREFIX: `scheduled-${randomBytes(3).toString('hex')}`, SATVACH_BACKUP_SCHEDULE: '0 3 * * *' };
+    const name = `satvach-e2e-backup-${randomBytes(3).toString('hex')}`;
+    await docker(['run', '-d', '--name', name, '--init', '--network', 'host', ...dockerEnv(scheduledEnv), tag]);
+    try {
+      await waitFor('the made-up backup', async () => (pings.some((ping) => ping.path === '/ping/e2e') ? true : undefined), 120_000);
+      expect(pings[0]).toEqual({ path: '/ping/e2e/fail', body: expect.stringContaining('a scheduled backup was missed (latest backup: none); running one now') });
+      const config = services.config(scheduledEnv);
+      const store = new BackupStore(config.s3);
+      expect((await listBackups(config, store)).filter((entry) => entry.complete)).toHaveLength(1);
+      expect(await readLatest(config, store)).toBeDefined();
+      const logs = await docker(['logs', name], { all: true });
+      expect(String(logs.all)).toMatch(/schedule: "0 3 \* \* \*" \(UTC\); next run at \d{4}-\d{2}-\d{2}T03:00:00\.000Z/);
+    } finally {
+      await docker(['stop', '--time', '10', name], { reject: false });
+      const state = await docker(['inspect', '--format', '{{.State.ExitCode}}', name], { reject: false });
+      await docker(['rm', '--force', name], { reject: false });
+      expect(state.stdout).toBe('0');
+    }
+  });
+});

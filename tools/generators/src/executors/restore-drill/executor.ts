@@ -1,0 +1,27 @@
+import { type ExecutorContext } from '@nx/devkit';
+import { DEFAULT_RESTORE_JOBS, restoreDrill } from '@satvach/backup';
+import { reportFailure } from '../executor-context.ts';
+import { configFor, nxLogger } from '../backup/executor.ts';
+
+export interface RestoreDrillOptions {
+  timestamp?: string;
+  keep?: boolean;
+  jobs?: number;
+  envFile?: string;
+}
+
+export const RESTORE_DRILL_DEFAULTS = { keep: false, jobs: DEFAULT_RESTORE_JOBS } as const;
+
+export default async function restoreDrillExecutor(options: RestoreDrillOptions, context: ExecutorContext) {
+  try {
+    const config = configFor(options.envFile, context);
+    const record = await restoreDrill(
+      config,
+      { stamp: options.timestamp, keep: options.keep ?? RESTORE_DRILL_DEFAULTS.keep, jobs: options.jobs ?? RESTORE_DRILL_DEFAULTS.jobs },
+      { log: nxLogger, tty: process.stderr.isTTY === true },
+    );
+    return { success: record.ok };
+  } catch (error) {
+    return reportFailure('restore-drill', error);
+  }
+}
