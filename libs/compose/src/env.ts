@@ -48,6 +48,11 @@ export const StackEnvSchema = z.object({
   SATVACH_LOG_LEVEL: z.enum(['debug', 'info', 'warning', 'error']).default('info'),
   TUNNEL_TOKEN: z.string().min(20, 'the token from the Cloudflare dashboard (Zero Trust → Tunnels)').optional(),
   TUNNEL_CREDENTIALS_PATH: z.string().min(1).default('./cloudflared/credentials.json'),
+  SATVACH_BACKUP_IMAGE: imageRef.optional(),
+  SATVACH_BACKUP_S3_BUCKET: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'an S3 bucket name: 3-63 lowercase letters, digits, . or -').default('satvach-backups'),
+  SATVACH_BACKUP_SCHEDULE: z.string().regex(/^(\S+\s+){4}\S+$/, 'a five-field cron expression such as "0 3 * * *"').default('0 3 * * *'),
+  SATVACH_BACKUP_AGE_RECIPIENT: z.string().regex(/^age1[0-9a-z]{58}$/, 'an age public key (age1…, from age-keygen)').optional(),
+  SATVACH_BACKUP_HEARTBEAT_URL: z.url({ message: 'a URL such as https://hc-ping.com/<uuid>' }).optional(),
 });
 export type StackEnv = z.infer<typeof StackEnvSchema>;
 

@@ -67,3 +67,12 @@ export async function waitFor<T>(what: string, probe: () => Promise<T | undefine
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
 }
+
+/** Builds the backup image (docker/backup) on the local Node base, as the harness provides it. */
+export async function buildBackupImage(tag: string): Promise<void> {
+  await execa(
+    harness.docker,
+    ['build', '--network', 'host', '--build-arg', 'NODE_IMAGE=satvach-local/node:24-bookworm-slim', '--secret', 'id=extra_ca,src=/etc/ssl/certs/ca-certificates.crt', '-f', 'docker/backup/Dockerfile', '-t', tag, '.'],
+    { cwd: workspaceRoot, env: { DOCKER_HOST: harness.dockerHost, DOCKER_BUILDKIT: '1' } },
+  );
+}

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { docker, harness, nx, readManifest, requireHarness } from '../e2e-support.ts';
+import { buildBackupImage, docker, harness, nx, readManifest, requireHarness } from '../e2e-support.ts';
 
 // `nx run stack:up -c local-images` for real: the whole platform on the local engine, on the host
 // network (no bridge here), with PostGIS from Debian and s3rver standing in for the images that
@@ -15,6 +15,7 @@ const scratch = mkdtempSync(join(tmpdir(), 'satvach-stack-'));
 const envFile = join(scratch, '.env');
 const common = [`--projectName=${project}`, `--envFile=${envFile}`, `--stateDir=${join(scratch, 'state')}`];
 const registryEnv = { SATVACH_REGISTRY: `${harness.registry}/e2e-stack` };
+const backupImage = `satvach-e2e/backup:${process.pid}`;
 
 async function containersOf(name: string): Promise<string[]> {
   const { stdout } = await docker(['ps', '-aq', '--filter', `label=com.docker.compose.project=${name}`]);
@@ -29,13 +30,40 @@ async function curl(path: string, ...args: string[]) {
 
 beforeAll(async () => {
   await requireHarness();
-  const { exitCode, output } = await nx(['run', 'stack:up', '-c', 'local-images', ...common], registryEnv);
+  await buildBackupImage(backupImage);
+  const { exitCode, output } = await nx(['run', 'stack:up', '-c', 'local-images', ...common, '--profiles=backup', `--backupImage=${backupImage}`], registryEnv);
   if (exitCode !== 0) throw new Error(`stack:up failed:\n${output.slice(-4000)}`);
 });
 
 afterAll(async () => {
   await nx(['run', 'stack:down', ...common.filter((arg) => !arg.startsWith('--envFile')), '--removeVolumes']);
+  await docker(['rmi', '--force', backupImage], { reject: false });
   rmSync(scratch, { recursive: true, force: true });
+});
+
+describe('the backup profile', () => {
+  it('runs a backup in the scheduled container whose restore drill passes', async () => {
+    const once = await docker(['exec', `${project}_backup_1`, 'backup_db.sh', '--once'], { reject: false, all: true });
+    expect(once.exitCode, String(once.all)).toBe(0);
+
+    const stackEnv = readFileSync(envFile, 'utf8');
+    const password = /^POSTGRES_PASSWORD=(.+)$/m.exec(stackEnv)?.[1];
+    const drillEnv = join(scratch, 'drill.env');
+    writeFileSync(
+      drillEnv,
+      [
+        `SATVACH_BACKUP_DATABASE_URL=postgresql://satvach:${password}@127.0.0.1:5432/satvach`,
+        'SATVACH_BACKUP_S3_ENDPOINT_URL=http://127.0.0.1:9000',
+        'SATVACH_BACKUP_S3_BUCKET=satvach-backups',
+        'SATVACH_BACKUP_S3_ACCESS_KEY_ID=S3RVER',
+        'SATVACH_BACKUP_S3_SECRET_ACCESS_KEY=S3RVER',
+        '',
+      ].join('\n'),
+    );
+    const drill = await nx(['run', 'db:restore-drill', `--envFile=${drillEnv}`]);
+    expect(drill.exitCode, drill.output.slice(-3000)).toBe(0);
+    expect(drill.output).not.toContain(String(password));
+  });
 });
 
 describe('the whole stack through the edge', () => {

@@ -3,12 +3,10 @@ import { type AddressInfo } from 'node:net';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { execa } from 'execa';
-import { workspaceRoot } from '@nx/devkit';
 import { BackupStore, listBackups, readLatest, restore, silentLogger } from '@satvach/backup';
 import { placesNearQuito, seedPlaces, startServices, type Services } from '@satvach/backup/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { docker, harness, nx, requireHarness, waitFor } from '../../e2e-support.ts';
+import { buildBackupImage, docker, nx, requireHarness, waitFor } from '../../e2e-support.ts';
 
 // The backup image for real: built on the local Node base, run once with `backup_db.sh --once` against
 // the harness PostgreSQL + PostGIS and s3rver (host network), its backup restored and drilled through Nx;
@@ -41,11 +39,7 @@ beforeAll(async () => {
   heartbeat = `http://127.0.0.1:${(server.address() as AddressInfo).port}/ping/e2e`;
   env = services.env({ SATVACH_BACKUP_DATABASE_URL: services.urlFor('e2e_places'), SATVACH_BACKUP_HEARTBEAT_URL: heartbeat });
 
-  await execa(
-    harness.docker,
-    ['build', '--network', 'host', '--build-arg', 'NODE_IMAGE=satvach-local/node:24-bookworm-slim', '--secret', 'id=extra_ca,src=/etc/ssl/certs/ca-certificates.crt', '-f', 'docker/backup/Dockerfile', '-t', tag, '.'],
-    { cwd: workspaceRoot, env: { DOCKER_HOST: harness.dockerHost, DOCKER_BUILDKIT: '1' } },
-  );
+  await buildBackupImage(tag);
 });
 
 afterAll(async () => {

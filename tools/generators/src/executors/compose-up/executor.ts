@@ -16,6 +16,7 @@ export interface ComposeUpOptions {
   hostNetwork?: boolean;
   backendImage?: string;
   edgeImage?: string;
+  backupImage?: string;
   buildConfiguration?: string;
   timeoutSeconds: number;
   docker?: string;
@@ -69,7 +70,7 @@ export default async function composeUp(options: ComposeUpOptions, context: Exec
         envFile: at(options.envFile),
         exampleFile: at(options.exampleFile),
         processEnv: process.env,
-        images,
+        images: options.backupImage ? { ...images, SATVACH_BACKUP_IMAGE: options.backupImage } : images,
         hostNetwork: options.hostNetwork ?? false,
         timeoutMs: options.timeoutSeconds * 1000,
         randomSecret: () => randomBytes(18).toString('base64url'),
