@@ -153,6 +153,31 @@ describe('frontend image', () => {
   });
 });
 
+describe('edge settings', () => {
+  it('sends HSTS and trusts CF-Connecting-IP only when behind the tunnel', async () => {
+    const name = `satvach-e2e-edge-tunnel-${randomBytes(3).toString('hex')}`;
+    await docker(['run', '-d', '--rm', '--name', name, '--network', 'host', '-e', 'SATVACH_EDGE_BEHIND_TUNNEL=true', '-e', 'SATVACH_EDGE_TRUSTED_PROXY=127.0.0.1', readManifest('frontend').imageId]);
+    try {
+      const page = await waitFor('the edge on :8080', async () => {
+        const response = await fetch('http://127.0.0.1:8080/', { headers: { 'CF-Connecting-IP': '203.0.113.9' } });
+        return response.ok ? response : undefined;
+      });
+      expect(page.headers.get('strict-transport-security')).toBe('max-age=31536000; includeSubDomains');
+      const logs = await docker(['logs', name]);
+      expect(String(logs.stdout)).toContain('"remote":"203.0.113.9"');
+    } finally {
+      await docker(['rm', '--force', name], { reject: false });
+    }
+  });
+
+  it('refuses to start on a malformed setting, naming it', async () => {
+    const result = await docker(['run', '--rm', '--network', 'host', '-e', 'SATVACH_API_UPSTREAM=backend', readManifest('frontend').imageId], { reject: false, all: true });
+
+    expect(result.exitCode).toBe(64);
+    expect(String(result.all)).toContain("edge: SATVACH_API_UPSTREAM must be host:port, got 'backend'");
+  });
+});
+
 describe('bad input', () => {
   it('says which Docker engine it cannot reach', async () => {
     const { exitCode, output } = await nx(['run', 'backend:docker-build'], { DOCKER_HOST: 'unix:///nonexistent/docker.sock' });
