@@ -4,32 +4,23 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { type RunFn } from '@satvach/exec';
 import { type GitContext } from '@satvach/git-context';
-import { type BuildEngine, type BuildSecret, buildArgv } from './argv.ts';
+import { type BuildEngine, type BuildSpec, buildArgv } from './argv.ts';
 import { detectEngine, ensureEngineReachable } from './engine.ts';
 import { imageLabels } from './labels.ts';
 import { type ImageManifest, writeImageManifest } from './manifest.ts';
 import { imageTags } from './tags.ts';
 
-export interface BuildImageRequest {
+/** What a build needs beyond the engine-level spec: paths are relative to the workspace root here. */
+export interface BuildImageRequest extends Pick<BuildSpec, 'dockerfile' | 'context' | 'buildArgs' | 'target' | 'network' | 'secrets' | 'cacheFrom' | 'cacheTo' | 'docker'> {
   readonly workspaceRoot: string;
   readonly project: string;
   /** Repository name inside the registry; normally the project name. */
   readonly imageName: string;
   /** Registry and namespace, already resolved (see registryFromEnv). */
   readonly registry: string;
-  /** Paths relative to the workspace root. */
-  readonly dockerfile: string;
-  readonly context: string;
   readonly git: GitContext;
-  readonly buildArgs?: Readonly<Record<string, string>>;
-  readonly target?: string;
-  readonly network?: string;
-  readonly secrets?: readonly BuildSecret[];
-  readonly cacheFrom?: readonly string[];
-  readonly cacheTo?: readonly string[];
   /** Forces an engine instead of detecting one. */
   readonly engine?: BuildEngine;
-  readonly docker?: string;
   readonly env: Readonly<Record<string, string | undefined>>;
 }
 
