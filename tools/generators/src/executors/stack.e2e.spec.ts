@@ -157,11 +157,15 @@ describe('the edge', () => {
   });
 
   it('answers a burst on /api with 429 beyond the limit while /healthz stays 200', async () => {
+    // Earlier tests spent some of this client's allowance; at 20 r/s it is whole again after 2 s.
+    await new Promise((resolve) => setTimeout(resolve, 3000));
     const burst = await Promise.all(Array.from({ length: 120 }, () => fetch(`${edge}/api/v1/places/nearby?lat=1&lon=1`).then((r) => r.status)));
     const health = await fetch(`${edge}/healthz`);
 
-    expect(burst.filter((status) => status === 429).length).toBeGreaterThan(0);
-    expect(burst.filter((status) => status === 200).length).toBeGreaterThanOrEqual(40);
+    expect(new Set(burst)).toEqual(new Set([200, 429]));
+    // The burst allowance (40) is served, give or take what the clock refilled or a slow client spent.
+    expect(burst.filter((status) => status === 200).length).toBeGreaterThanOrEqual(30);
+    expect(burst.filter((status) => status === 429).length).toBeGreaterThanOrEqual(40);
     expect(health.status).toBe(200);
   });
 });
