@@ -285,26 +285,10 @@ class Postgres:
 
 
 def _s3_client(endpoint_url: str, access_key: str, secret_key: str):
-    import boto3  # the venv's; imported here so `--help` and argv building need no venv
-    from botocore.config import Config
+    # The service's own client; imported here so `--help` and argv building need no venv.
+    from satvach.storage import s3_client
 
-    config = Config(
-        signature_version="s3v4",
-        s3={"addressing_style": "path"},
-        request_checksum_calculation="when_required",
-        response_checksum_validation="when_required",
-        connect_timeout=2,
-        read_timeout=10,
-        retries={"mode": "standard", "total_max_attempts": 2},
-    )
-    return boto3.session.Session().client(
-        "s3",
-        endpoint_url=endpoint_url,
-        region_name="us-east-1",
-        aws_access_key_id=access_key,
-        aws_secret_access_key=secret_key,
-        config=config,
-    )
+    return s3_client(endpoint_url, "us-east-1", access_key, secret_key, timeout_s=2.0)
 
 
 def ensure_bucket(endpoints: Endpoints) -> None:

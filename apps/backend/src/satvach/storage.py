@@ -10,7 +10,10 @@ from botocore.config import Config
 from satvach.settings import Settings
 
 
-def _client(settings: Settings, endpoint_url: str, timeout_s: float):
+def s3_client(
+    endpoint_url: str, region: str, access_key_id: str, secret_access_key: str, timeout_s: float
+):
+    """A path-style S3 client that works with MinIO and S3 stand-ins alike."""
     config = Config(
         signature_version="s3v4",
         s3={"addressing_style": "path"},
@@ -24,10 +27,20 @@ def _client(settings: Settings, endpoint_url: str, timeout_s: float):
     return boto3.session.Session().client(
         "s3",
         endpoint_url=endpoint_url,
-        region_name=settings.s3_region,
-        aws_access_key_id=settings.s3_access_key_id,
-        aws_secret_access_key=settings.s3_secret_access_key.get_secret_value(),
+        region_name=region,
+        aws_access_key_id=access_key_id,
+        aws_secret_access_key=secret_access_key,
         config=config,
+    )
+
+
+def _client(settings: Settings, endpoint_url: str, timeout_s: float):
+    return s3_client(
+        endpoint_url,
+        settings.s3_region,
+        settings.s3_access_key_id,
+        settings.s3_secret_access_key.get_secret_value(),
+        timeout_s,
     )
 
 
