@@ -1,5 +1,3 @@
-import { createServer, type IncomingMessage, type Server } from 'node:http';
-import { type AddressInfo } from 'node:net';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { generateIdentity, identityToRecipient } from 'age-encryption';
@@ -15,7 +13,7 @@ import { backupKeys, stampOf } from './naming.ts';
 import { prune } from './prune.ts';
 import { restore, RestoreError } from './restore.ts';
 import { BackupStore } from './store.ts';
-import { placesNearQuito, seedPlaces, startServices, type Services } from './testing/services.ts';
+import { type HeartbeatRecorder, placesNearQuito, seedPlaces, startHeartbeatRecorder, startServices, type Services } from './testing/services.ts';
 
 // Real PostgreSQL 15 + PostGIS and a real s3rver (apps/backend/devtools/local_services.py).
 
@@ -184,24 +182,16 @@ describe('retention against the real store', () => {
 });
 
 describe('heartbeat', () => {
-  let server: Server;
-  const pings: { path: string; body: string }[] = [];
+  let heartbeat: HeartbeatRecorder;
   let base: string;
+  let pings: HeartbeatRecorder['pings'];
 
   beforeAll(async () => {
-    server = createServer((request: IncomingMessage, response) => {
-      let body = '';
-      request.on('data', (chunk: Buffer) => (body += chunk.toString()));
-      request.on('end', () => {
-        pings.push({ path: request.url ?? '', body });
-        response.end('OK');
-      });
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/ping/check-uuid-1`;
+    heartbeat = await startHeartbeatRecorder('/ping/check-uuid-1');
+    ({ url: base, pings } = heartbeat);
   });
 
-  afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+  afterAll(() => heartbeat.close());
 
   it('pings the success URL with the summary after a good run', async () => {
     pings.length = 0;

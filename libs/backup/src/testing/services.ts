@@ -1,6 +1,8 @@
 // Test harness: a real PostgreSQL + PostGIS and a real s3rver, started with the backend's
 // devtools/local_services.py (the same servers `npm start` uses), plus the faults the specs inject.
 import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:http';
+import { type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
@@ -109,4 +111,31 @@ export async function placesNearQuito(services: Services, database: string): Pro
      WHERE ST_DWithin(location, 'SRID=4326;POINT(-78.5 -0.22)'::geography, 500000)`,
   );
   return { count: Number(row?.count), sum: Number(row?.sum) };
+}
+
+export interface HeartbeatRecorder {
+  /** The URL to configure as SATVACH_BACKUP_HEARTBEAT_URL. */
+  url: string;
+  /** Every ping received, in order; tests empty it between cases. */
+  pings: { path: string; body: string }[];
+  close(): Promise<void>;
+}
+
+/** A real monitoring endpoint on 127.0.0.1 that records every heartbeat ping. */
+export async function startHeartbeatRecorder(path: string): Promise<HeartbeatRecorder> {
+  const pings: HeartbeatRecorder['pings'] = [];
+  const server = createServer((request, response) => {
+    let body = '';
+    request.on('data', (chunk: Buffer) => (body += chunk.toString()));
+    request.on('end', () => {
+      pings.push({ path: request.url ?? '', body });
+      response.end('OK');
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}${path}`,
+    pings,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
 }

@@ -1,10 +1,8 @@
-import { createServer, type Server } from 'node:http';
-import { type AddressInfo } from 'node:net';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { BackupStore, listBackups, readLatest, restore, silentLogger } from '@satvach/backup';
-import { placesNearQuito, seedPlaces, startServices, type Services } from '@satvach/backup/testing';
+import { type HeartbeatRecorder, placesNearQuito, seedPlaces, startHeartbeatRecorder, startServices, type Services } from '@satvach/backup/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildBackupImage, docker, nx, requireHarness, waitFor } from '../../e2e-support.ts';
 
@@ -14,9 +12,8 @@ import { buildBackupImage, docker, nx, requireHarness, waitFor } from '../../e2e
 
 const tag = `satvach-e2e/backup:${randomBytes(3).toString('hex')}`;
 let services: Services;
-let server: Server;
-const pings: { path: string; body: string }[] = [];
-let heartbeat: string;
+let heartbeat: HeartbeatRecorder;
+let pings: HeartbeatRecorder['pings'];
 let env: Record<string, string>;
 
 function dockerEnv(values: Record<string, string>): string[] {
@@ -27,24 +24,16 @@ beforeAll(async () => {
   await requireHarness();
   services = await startServices();
   await seedPlaces(services, 'e2e_places', 3000);
-  server = createServer((request, response) => {
-    let body = '';
-    request.on('data', (chunk: Buffer) => (body += chunk.toString()));
-    request.on('end', () => {
-      pings.push({ path: request.url ?? '', body });
-      response.end('OK');
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  heartbeat = `http://127.0.0.1:${(server.address() as AddressInfo).port}/ping/e2e`;
-  env = services.env({ SATVACH_BACKUP_DATABASE_URL: services.urlFor('e2e_places'), SATVACH_BACKUP_HEARTBEAT_URL: heartbeat });
+  heartbeat = await startHeartbeatRecorder('/ping/e2e');
+  pings = heartbeat.pings;
+  env = services.env({ SATVACH_BACKUP_DATABASE_URL: services.urlFor('e2e_places'), SATVACH_BACKUP_HEARTBEAT_URL: heartbeat.url });
 
   await buildBackupImage(tag);
 });
 
 afterAll(async () => {
   await docker(['rmi', '--force', tag], { reject: false });
-  await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
+  await heartbeat?.close();
   await services?.down();
 });
 
