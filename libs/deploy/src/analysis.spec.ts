@@ -1,0 +1,74 @@
+import { describe, expect, it } from 'vitest';
+import { analyseWindow, parseEdgeLog, percentile } from './analysis.ts';
+import { parseDeployConfig } from './config.ts';
+
+const limits = parseDeployConfig({ colours: { blue: { hostPort: 8001 }, green: { hostPort: 8002 } }, envFile: 'e', edge: { container: 'edge' } }, 'c', '/').canary.analysis;
+const addresses = { stable: '127.0.0.1:8001', canary: '127.0.0.1:8002' };
+
+/** A line exactly as the edge's `log_format json` writes it. */
+function line(upstream: string, status: number, upstreamTime: string, requestTime = 0.01): string {
+  return `{"time":"2026-11-28T12:00:01+00:00","request_id":"r","remote":"127.0.0.1","method":"GET","uri":"/api/places","status":${status},"bytes":10,"encoding":"","request_time":${requestTime},"upstream":"${upstream}","upstream_time":"${upstreamTime}","user_agent":"load"}`;
+}
+
+function traffic(address: string, count: number, errors: number, latencySeconds: number): string[] {
+  return Array.from({ length: count }, (_, i) => line(address, i < errors ? 500 : 200, latencySeconds.toFixed(3)));
+}
+
+describe('edge access log', () => {
+  it('reads proxied requests and skips static files and nginx messages', () => {
+    const requests = parseEdgeLog(
+      [
+        line('127.0.0.1:8001', 200, '0.012'),
+        line('', 200, ''),
+        '2026/11/28 12:00:01 [notice] 1#1: signal process started',
+        line('127.0.0.1:8002, 127.0.0.1:8001', 200, '0.000, 0.020'),
+        line('127.0.0.1:8002', 502, '-', 0.2),
+        '{"broken json',
+      ].join('\n'),
+    );
+    expect(requests).toEqual([
+      { at: Date.parse('2026-11-28T12:00:01Z'), upstream: '127.0.0.1:8001', status: 200, latencyMs: 12 },
+      { at: Date.parse('2026-11-28T12:00:01Z'), upstream: '127.0.0.1:8001', status: 200, latencyMs: 20 },
+      { at: Date.parse('2026-11-28T12:00:01Z'), upstream: '127.0.0.1:8002', status: 502, latencyMs: 200 },
+    ]);
+  });
+
+  it('percentile is nearest-rank', () => {
+    const values = Array.from({ length: 100 }, (_, i) => i + 1);
+    expect(percentile(values, 0.95)).toBe(95);
+    expect(percentile([7], 0.95)).toBe(7);
+    expect(percentile([], 0.95)).toBe(0);
+  });
+});
+
+describe('canary analysis window', () => {
+  const judge = (lines: string[]) => analyseWindow(parseEdgeLog(lines.join('\n')), addresses, limits);
+
+  it('passes a canary that behaves like stable', () => {
+    const result = judge([...traffic(addresses.stable, 900, 1, 0.02), ...traffic(addresses.canary, 100, 0, 0.021)]);
+    expect(result.verdict).toBe('pass');
+    expect(result.canary).toEqual({ requests: 100, errors5xx: 0, errorRate: 0, p95Ms: 21 });
+  });
+
+  it('fails a canary with 20 % 5xx and says the numbers', () => {
+    const result = judge([...traffic(addresses.stable, 900, 0, 0.02), ...traffic(addresses.canary, 100, 20, 0.02)]);
+    expect(result.verdict).toBe('fail');
+    expect(result.reasons.join()).toContain('canary 5xx 20.0 % (20/100) vs stable 0.0 %');
+  });
+
+  it('fails a slow canary only when it is slower by ratio and by milliseconds', () => {
+    expect(judge([...traffic(addresses.stable, 900, 0, 0.02), ...traffic(addresses.canary, 100, 0, 0.2)]).verdict).toBe('fail');
+    // 3× slower but only 4 ms more: noise at this scale, not a regression.
+    expect(judge([...traffic(addresses.stable, 900, 0, 0.002), ...traffic(addresses.canary, 100, 0, 0.006)]).verdict).toBe('pass');
+  });
+
+  it('never judges on too little data', () => {
+    const result = judge([...traffic(addresses.stable, 900, 0, 0.02), ...traffic(addresses.canary, 49, 49, 0.02)]);
+    expect(result.verdict).toBe('insufficient');
+    expect(result.reasons[0]).toContain('only 49 canary request(s), at least 50');
+  });
+
+  it('a 5xx share stable shares too is not the canary\'s fault', () => {
+    expect(judge([...traffic(addresses.stable, 900, 90, 0.02), ...traffic(addresses.canary, 100, 10, 0.02)]).verdict).toBe('pass');
+  });
+});

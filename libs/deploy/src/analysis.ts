@@ -1,0 +1,97 @@
+import type { AnalysisConfig } from './config.ts';
+
+/** One proxied request from the edge's JSON access log. */
+export interface EdgeRequest {
+  readonly at: number;
+  /** The upstream that answered (the last one tried when nginx retried). */
+  readonly upstream: string;
+  readonly status: number;
+  readonly latencyMs: number;
+}
+
+/**
+ * Reads the edge's JSON log lines (see apps/frontend/nginx/nginx.conf `log_format json`); lines that
+ * are not proxied requests (static files, nginx's own messages) are skipped.
+ */
+export function parseEdgeLog(text: string): EdgeRequest[] {
+  const requests: EdgeRequest[] = [];
+  for (const line of text.split('\n')) {
+    if (!line.startsWith('{')) continue;
+    let entry: Record<string, unknown>;
+    try {
+      entry = JSON.parse(line) as Record<string, unknown>;
+    } catch {
+      continue;
+    }
+    const upstreams = String(entry.upstream ?? '').split(/\s*[,:]\s+/).filter((part) => part !== '' && part !== '-');
+    const upstream = upstreams.at(-1);
+    if (upstream === undefined || typeof entry.status !== 'number') continue;
+    const times = String(entry.upstream_time ?? '').split(/\s*[,:]\s+/);
+    const seconds = Number.parseFloat(times.at(-1) ?? '');
+    const latency = Number.isFinite(seconds) ? seconds : Number(entry.request_time);
+    const at = Date.parse(String(entry.time ?? ''));
+    requests.push({ at: Number.isFinite(at) ? at : 0, upstream, status: entry.status, latencyMs: Number.isFinite(latency) ? latency * 1000 : 0 });
+  }
+  return requests;
+}
+
+export interface VersionStats {
+  readonly requests: number;
+  readonly errors5xx: number;
+  readonly errorRate: number;
+  readonly p95Ms: number;
+}
+
+export type Verdict = 'pass' | 'fail' | 'insufficient';
+
+export interface WindowAnalysis {
+  readonly verdict: Verdict;
+  readonly stable: VersionStats;
+  readonly canary: VersionStats;
+  /** Why the verdict is what it is, in words an operator reads in the deploy log. */
+  readonly reasons: readonly string[];
+}
+
+/** Nearest-rank percentile: the value below which `p` of the sorted samples fall. */
+export function percentile(values: readonly number[], p: number): number {
+  if (values.length === 0) return 0;
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(p * sorted.length) - 1))] ?? 0;
+}
+
+export function statsOf(requests: readonly EdgeRequest[]): VersionStats {
+  const errors5xx = requests.filter((request) => request.status >= 500).length;
+  return {
+    requests: requests.length,
+    errors5xx,
+    errorRate: requests.length === 0 ? 0 : errors5xx / requests.length,
+    p95Ms: percentile(requests.map((request) => request.latencyMs), 0.95),
+  };
+}
+
+const pct = (rate: number) => `${(rate * 100).toFixed(1)} %`;
+
+/** Judges one window: the canary against stable on the same traffic, never on too little data. */
+export function analyseWindow(requests: readonly EdgeRequest[], addresses: { stable: string; canary: string }, limits: AnalysisConfig): WindowAnalysis {
+  const stable = statsOf(requests.filter((request) => request.upstream === addresses.stable));
+  const canary = statsOf(requests.filter((request) => request.upstream === addresses.canary));
+  if (canary.requests < limits.minRequests) {
+    return { verdict: 'insufficient', stable, canary, reasons: [`only ${canary.requests} canary request(s), at least ${limits.minRequests} are needed to judge`] };
+  }
+  const reasons: string[] = [];
+  const errorIncrease = canary.errorRate - stable.errorRate;
+  if (errorIncrease > limits.max5xxIncrease) {
+    reasons.push(`canary 5xx ${pct(canary.errorRate)} (${canary.errors5xx}/${canary.requests}) vs stable ${pct(stable.errorRate)}: more than ${pct(limits.max5xxIncrease)} above`);
+  }
+  // Stable can be drained completely at the last steps; then latency has nothing to compare with.
+  if (stable.requests > 0 && canary.p95Ms > stable.p95Ms * limits.maxP95Ratio && canary.p95Ms - stable.p95Ms >= limits.minP95IncreaseMs) {
+    reasons.push(`canary p95 ${canary.p95Ms.toFixed(0)} ms vs stable ${stable.p95Ms.toFixed(0)} ms: above ${limits.maxP95Ratio}× and ${limits.minP95IncreaseMs} ms more`);
+  }
+  if (reasons.length > 0) return { verdict: 'fail', stable, canary, reasons };
+  return {
+    verdict: 'pass',
+    stable,
+    canary,
+    reasons: [`canary 5xx ${pct(canary.errorRate)} p95 ${canary.p95Ms.toFixed(0)} ms over ${canary.requests} requests; stable 5xx ${pct(stable.errorRate)} p95 ${stable.p95Ms.toFixed(0)} ms over ${stable.requests}`],
+  };
+}

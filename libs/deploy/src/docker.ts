@@ -1,0 +1,144 @@
+import type { Command, RunFn } from '@satvach/exec';
+import { type Colour, containerNameOf, type DeployConfig, isHostNetwork } from './config.ts';
+
+/** Labels that mark a container as one colour of a deploy, so status and cleanup find it by label. */
+export const COLOUR_LABEL = 'dev.satvach.deploy.colour';
+export const RELEASE_LABEL = 'dev.satvach.deploy.release';
+
+export interface ColourRun {
+  readonly colour: Colour;
+  readonly imageId: string;
+  readonly release: string;
+}
+
+/**
+ * `docker create` for one colour, as data: the environment (secrets) only through --env-file, never in
+ * argv. Further networks are joined before it starts (`connectArgs`).
+ */
+export function createColourArgs(config: DeployConfig, run: ColourRun): string[] {
+  const { hostPort } = config.colours[run.colour];
+  const network = isHostNetwork(config)
+    ? ['--network', 'host', '--env', `${config.portEnv}=${hostPort}`]
+    : ['--network', config.networks[0] ?? '', '--publish', `127.0.0.1:${hostPort}:${config.containerPort}`];
+  return [
+    'create',
+    '--name',
+    containerNameOf(config, run.colour),
+    '--restart',
+    'unless-stopped',
+    '--init',
+    '--env-file',
+    config.envFile,
+    '--env',
+    `${config.releaseEnv}=${run.release}`,
+    '--label',
+    `${COLOUR_LABEL}=${run.colour}`,
+    '--label',
+    `${RELEASE_LABEL}=${run.release}`,
+    ...network,
+    run.imageId,
+  ];
+}
+
+/** `docker network connect` for every network after the first. */
+export function connectArgs(config: DeployConfig, colour: Colour): string[][] {
+  if (isHostNetwork(config)) return [];
+  return config.networks.slice(1).map((network) => ['network', 'connect', network, containerNameOf(config, colour)]);
+}
+
+export interface ImageFacts {
+  readonly id: string;
+  readonly digest: string | undefined;
+}
+
+export interface ContainerFacts {
+  readonly running: boolean;
+  readonly status: string;
+  readonly exitCode: number;
+  readonly imageId: string;
+}
+
+/** The Docker engine as the deploy needs it; every call goes through the one process wrapper. */
+export class DockerHost {
+  readonly #run: RunFn;
+  readonly #docker: string;
+  readonly #env: Record<string, string>;
+
+  constructor(run: RunFn, docker = 'docker', env: Record<string, string> = {}) {
+    this.#run = run;
+    this.#docker = docker;
+    this.#env = env;
+  }
+
+  #command(args: string[], input?: string): Command {
+    return { file: this.#docker, args, env: this.#env, ...(input === undefined ? {} : { input }) };
+  }
+
+  async #tryRun(args: string[], input?: string) {
+    try {
+      return { ok: true as const, ...(await this.#run(this.#command(args, input), { quiet: true })) };
+    } catch (error) {
+      return { ok: false as const, message: (error as Error).message, stdout: '', stderr: '' };
+    }
+  }
+
+  /** The image's id and registry digest, or undefined when this host does not have it. */
+  async inspectImage(ref: string): Promise<ImageFacts | undefined> {
+    const result = await this.#tryRun(['image', 'inspect', '--format', '{{json .Id}} {{json .RepoDigests}}', ref]);
+    if (!result.ok) return undefined;
+    const [id, digests] = result.stdout.trim().split(' ');
+    const repoDigests = JSON.parse(digests ?? '[]') as string[] | null;
+    return { id: JSON.parse(id ?? '""') as string, digest: repoDigests?.[0] };
+  }
+
+  /** Pulls `ref`; the error says what the registry answered. */
+  async pull(ref: string): Promise<void> {
+    await this.#run(this.#command(['pull', '--quiet', ref]), { quiet: true });
+  }
+
+  async container(name: string): Promise<ContainerFacts | undefined> {
+    const result = await this.#tryRun(['container', 'inspect', '--format', '{{json .State.Running}} {{json .State.Status}} {{.State.ExitCode}} {{json .Image}}', name]);
+    if (!result.ok) return undefined;
+    const [running, status, exitCode, imageId] = result.stdout.trim().split(' ');
+    return { running: running === 'true', status: JSON.parse(status ?? '""') as string, exitCode: Number(exitCode), imageId: JSON.parse(imageId ?? '""') as string };
+  }
+
+  async start(config: DeployConfig, colourRun: ColourRun): Promise<void> {
+    await this.#run(this.#command(createColourArgs(config, colourRun)), { quiet: true });
+    for (const args of connectArgs(config, colourRun.colour)) await this.#run(this.#command(args), { quiet: true });
+    await this.#run(this.#command(['start', containerNameOf(config, colourRun.colour)]), { quiet: true });
+  }
+
+  /** Stops (SIGTERM, the service drains its in-flight requests) and removes; absent is fine. */
+  async remove(name: string): Promise<void> {
+    if ((await this.container(name)) === undefined) return;
+    await this.#run(this.#command(['rm', '--force', '--volumes', name]), { quiet: true }).catch(async () => {
+      await this.#run(this.#command(['rm', '-f', name]), { quiet: true });
+    });
+  }
+
+  async stop(name: string): Promise<void> {
+    await this.#run(this.#command(['stop', '--time', '15', name]), { quiet: true });
+  }
+
+  async restart(name: string): Promise<void> {
+    await this.#run(this.#command(['start', name]), { quiet: true });
+  }
+
+  async logsTail(name: string, lines: number): Promise<string> {
+    const result = await this.#tryRun(['logs', '--tail', String(lines), name]);
+    return result.ok ? [result.stdout, result.stderr].filter(Boolean).join('\n') : `(no logs: ${result.message})`;
+  }
+
+  /** The container's stdout since `since` (the edge's access log). */
+  async logsSince(name: string, since: Date): Promise<string> {
+    const result = await this.#run(this.#command(['logs', '--since', since.toISOString(), name]), { quiet: true });
+    return result.stdout;
+  }
+
+  /** Runs a program in a container; resolves with its exit code and output, never throws for a non-zero exit. */
+  async exec(name: string, args: string[], input?: string): Promise<{ ok: boolean; output: string }> {
+    const result = await this.#tryRun(['exec', ...(input === undefined ? [] : ['--interactive']), name, ...args], input);
+    return result.ok ? { ok: true, output: [result.stdout, result.stderr].filter(Boolean).join('\n') } : { ok: false, output: result.message };
+  }
+}

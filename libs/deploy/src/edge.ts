@@ -1,0 +1,69 @@
+import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { type Colour, type DeployConfig, upstreamAddress, upstreamFileOf } from './config.ts';
+import type { DockerHost } from './docker.ts';
+import { renderUpstream } from './upstream.ts';
+
+export class EdgeConfigError extends Error {
+  override name = 'EdgeConfigError';
+}
+
+/** Traffic shares in percent by colour; a colour left out gets none. */
+export type Shares = Partial<Record<Colour, number>>;
+
+export function describeShares(shares: Shares): string {
+  return Object.entries(shares)
+    .filter(([, weight]) => (weight ?? 0) > 0)
+    .map(([colour, weight]) => `${colour} ${weight} %`)
+    .join(', ');
+}
+
+export function renderShares(config: DeployConfig, shares: Shares, releases: Partial<Record<Colour, string>>): string {
+  const colours = Object.keys(shares) as Colour[];
+  return renderUpstream({
+    name: config.edge.upstreamName,
+    keepalive: config.edge.keepalive,
+    servers: colours.map((colour) => ({ address: upstreamAddress(config, colour), weight: shares[colour] ?? 0 })),
+    comment: [
+      'Written by `nx run backend:deploy` (libs/deploy); edits here are overwritten by the next deploy.',
+      ...colours.filter((colour) => (shares[colour] ?? 0) > 0).map((colour) => `${colour}: ${releases[colour] ?? '?'} (${shares[colour]} %)`),
+    ].join('\n'),
+  });
+}
+
+export type SwitchOutcome = 'reloaded' | 'edge-not-running';
+
+/**
+ * Makes `text` the edge's upstream: written into the running edge, checked by its own `nginx -t`, then
+ * a graceful reload (old workers finish their requests). A config nginx rejects is put back at once,
+ * before anything reloads. The host copy is written last, so it always holds what the edge serves.
+ */
+export async function switchUpstream(config: DeployConfig, docker: DockerHost, text: string): Promise<SwitchOutcome> {
+  const copy = upstreamFileOf(config);
+  const { container, liveFile } = config.edge;
+  const persist = () => {
+    mkdirSync(dirname(copy), { recursive: true, mode: 0o755 });
+    writeFileSync(`${copy}.tmp`, text, { mode: 0o644 });
+    renameSync(`${copy}.tmp`, copy);
+  };
+  if ((await docker.container(container))?.running !== true) {
+    persist();
+    return 'edge-not-running';
+  }
+  const previous = await docker.exec(container, ['cat', liveFile]);
+  const writeLive = (content: string) => docker.exec(container, ['sh', '-c', 'cat >"$1.next" && mv "$1.next" "$1"', 'sh', liveFile], content);
+  const written = await writeLive(text);
+  if (!written.ok) throw new EdgeConfigError(`cannot write ${liveFile} in ${container}: ${written.output}; nothing was reloaded`);
+  const test = await docker.exec(container, ['nginx', '-t']);
+  if (!test.ok) {
+    if (previous.ok) await writeLive(previous.output.endsWith('\n') ? previous.output : `${previous.output}\n`);
+    throw new EdgeConfigError(`nginx -t in ${container} rejected the new upstream, nothing was reloaded:\n${test.output}\n--- rejected upstream ---\n${text}`);
+  }
+  const reload = await docker.exec(container, ['nginx', '-s', 'reload']);
+  if (!reload.ok) {
+    if (previous.ok) await writeLive(previous.output.endsWith('\n') ? previous.output : `${previous.output}\n`);
+    throw new EdgeConfigError(`nginx -s reload in ${container} failed: ${reload.output}`);
+  }
+  persist();
+  return 'reloaded';
+}

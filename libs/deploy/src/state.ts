@@ -1,0 +1,93 @@
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { z } from 'zod';
+import { COLOURS } from './config.ts';
+
+const ReleaseSchema = z.strictObject({
+  colour: z.enum(COLOURS),
+  /** The reference the operator gave (tag or digest). */
+  image: z.string().min(1),
+  /** The image id that runs: `sha256:…`, so a moved tag cannot change what rollback returns to. */
+  imageId: z.string().regex(/^sha256:[0-9a-f]{64}$/, 'must be sha256:<64 hex digits>'),
+  /** Registry digest (`name@sha256:…`) when the image came from a registry. */
+  digest: z.string().optional(),
+  release: z.string().min(1),
+  startedAt: z.iso.datetime(),
+});
+
+const CandidateSchema = ReleaseSchema.extend({
+  strategy: z.enum(['blue-green', 'canary']),
+  /** Share of traffic (percent) the candidate has now. */
+  weight: z.number().int().min(0).max(100),
+});
+
+const EventSchema = z.strictObject({
+  at: z.iso.datetime(),
+  action: z.enum(['deployed', 'promoted', 'rolled-back', 'aborted']),
+  release: z.string(),
+  detail: z.string(),
+});
+
+export const DeployStateSchema = z
+  .strictObject({
+    version: z.literal(1),
+    serving: ReleaseSchema.nullable(),
+    previous: ReleaseSchema.nullable(),
+    candidate: CandidateSchema.nullable(),
+    updatedAt: z.iso.datetime(),
+    history: z.array(EventSchema),
+  })
+  .check((ctx) => {
+    const { serving, previous, candidate } = ctx.value;
+    const clash = (a: string, b: string) => ctx.issues.push({ code: 'custom', input: ctx.value, message: `${a} and ${b} cannot share a colour` });
+    if (serving && previous && serving.colour === previous.colour) clash('serving', 'previous');
+    if (serving && candidate && serving.colour === candidate.colour) clash('serving', 'candidate');
+  });
+
+export type Release = z.infer<typeof ReleaseSchema>;
+export type Candidate = z.infer<typeof CandidateSchema>;
+export type DeployEvent = z.infer<typeof EventSchema>;
+export type DeployState = z.infer<typeof DeployStateSchema>;
+
+const HISTORY_KEPT = 50;
+
+export class DeployStateError extends Error {
+  override name = 'DeployStateError';
+}
+
+export function emptyState(now: Date): DeployState {
+  return { version: 1, serving: null, previous: null, candidate: null, updatedAt: now.toISOString(), history: [] };
+}
+
+/** The state record, validated; a missing file is a host that has never been deployed to. */
+export function loadState(file: string, now: Date): DeployState {
+  if (!existsSync(file)) return emptyState(now);
+  const hint = `fix it, or restore ${file}.bak (the state before the last change); traffic is unchanged`;
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (error) {
+    throw new DeployStateError(`the deploy state ${file} is not valid JSON (${(error as Error).message}): ${hint}`);
+  }
+  const parsed = DeployStateSchema.safeParse(raw);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.') || '(top level)'}: ${issue.message}`);
+    throw new DeployStateError(`the deploy state ${file} is invalid (${problems.join('; ')}): ${hint}`);
+  }
+  return parsed.data;
+}
+
+/** Writes atomically (temp file + rename), keeping the replaced record as `<file>.bak`. */
+export function saveState(file: string, state: DeployState, now: Date): DeployState {
+  const next = { ...state, updatedAt: now.toISOString(), history: state.history.slice(-HISTORY_KEPT) };
+  DeployStateSchema.parse(next);
+  mkdirSync(dirname(file), { recursive: true });
+  if (existsSync(file)) writeFileSync(`${file}.bak`, readFileSync(file));
+  writeFileSync(`${file}.tmp`, `${JSON.stringify(next, null, 2)}\n`);
+  renameSync(`${file}.tmp`, file);
+  return next;
+}
+
+export function withEvent(state: DeployState, event: DeployEvent): DeployState {
+  return { ...state, history: [...state.history, event] };
+}

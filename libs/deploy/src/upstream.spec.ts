@@ -1,0 +1,31 @@
+import { describe, expect, it } from 'vitest';
+import { parseDeployConfig } from './config.ts';
+import { renderShares } from './edge.ts';
+import { renderUpstream } from './upstream.ts';
+
+const config = parseDeployConfig({ colours: { blue: { hostPort: 8001 }, green: { hostPort: 8002 } }, envFile: 'e', edge: { container: 'edge' } }, 'c', '/');
+
+describe('upstream config', () => {
+  it('one colour: a plain server line', () => {
+    expect(renderUpstream({ name: 'satvach_api', keepalive: 32, servers: [{ address: '127.0.0.1:8001', weight: 100 }], comment: 'blue' })).toBe(
+      ['# blue', 'upstream satvach_api {', '  server 127.0.0.1:8001;', '  keepalive 32;', '}', ''].join('\n'),
+    );
+  });
+
+  it('a canary: weights that are the shares, the releases in the header', () => {
+    const text = renderShares(config, { blue: 90, green: 10 }, { blue: 'v1', green: 'v2' });
+    expect(text).toContain('  server 127.0.0.1:8001 weight=90;\n  server 127.0.0.1:8002 weight=10;\n');
+    expect(text).toContain('# blue: v1 (90 %)\n# green: v2 (10 %)\n');
+  });
+
+  it('a colour with no share is left out (nginx has no weight 0)', () => {
+    expect(renderShares(config, { blue: 0, green: 100 }, { green: 'v2' })).not.toContain('8001');
+  });
+
+  it('refuses what nginx would misroute', () => {
+    const spec = (servers: { address: string; weight: number }[]) => ({ name: 'api', keepalive: 1, servers, comment: '' });
+    expect(() => renderUpstream(spec([{ address: '127.0.0.1:8001', weight: 0 }]))).toThrow(/no server has a weight above 0/);
+    expect(() => renderUpstream(spec([{ address: '127.0.0.1:8001', weight: 90 }]))).toThrow(/add up to 90, not 100/);
+    expect(() => renderUpstream(spec([{ address: 'evil; include /etc/passwd', weight: 100 }]))).toThrow(/is not host:port/);
+  });
+});

@@ -1,0 +1,30 @@
+export interface UpstreamServer {
+  readonly address: string;
+  /** Percent of requests; 0 leaves the server out (nginx has no weight 0). */
+  readonly weight: number;
+}
+
+export interface UpstreamSpec {
+  readonly name: string;
+  readonly keepalive: number;
+  readonly servers: readonly UpstreamServer[];
+  /** Said in the file's header comment, so whoever reads the live file knows what it is. */
+  readonly comment: string;
+}
+
+const ADDRESS = /^[A-Za-z0-9.-]+:\d{1,5}$/;
+
+/** The edge's `upstream` block. Shares are nginx weights: smooth weighted round robin splits exactly. */
+export function renderUpstream(spec: UpstreamSpec): string {
+  const servers = spec.servers.filter((server) => server.weight > 0);
+  if (servers.length === 0) throw new Error(`upstream ${spec.name}: no server has a weight above 0`);
+  const total = servers.reduce((sum, server) => sum + server.weight, 0);
+  if (total !== 100) throw new Error(`upstream ${spec.name}: weights add up to ${total}, not 100`);
+  for (const server of servers) {
+    if (!ADDRESS.test(server.address)) throw new Error(`upstream ${spec.name}: "${server.address}" is not host:port`);
+    if (!Number.isInteger(server.weight)) throw new Error(`upstream ${spec.name}: weight ${server.weight} of ${server.address} is not a whole number`);
+  }
+  const lines = servers.map((server) => (servers.length === 1 ? `  server ${server.address};` : `  server ${server.address} weight=${server.weight};`));
+  const comment = spec.comment.split('\n').map((line) => `# ${line}`);
+  return [...comment, `upstream ${spec.name} {`, ...lines, `  keepalive ${spec.keepalive};`, '}', ''].join('\n');
+}
