@@ -1,6 +1,7 @@
 #!/bin/sh
 # Renders the edge's optional parts from the environment, checks every value, then runs nginx.
-# Without SATVACH_API_UPSTREAM the image is a plain static server for the frontend build.
+# Without SATVACH_API_UPSTREAM or SATVACH_API_UPSTREAM_FILE the image is a plain static server for
+# the frontend build.
 set -eu
 templates=/etc/nginx/satvach
 out=/tmp/nginx
@@ -11,12 +12,28 @@ whole_number() { case "$2" in '' | *[!0-9]*) fail "$1 must be a whole number, go
 mkdir -p "$out/http.d" "$out/server.d" "$out/headers.d" "$out/client_body" "$out/proxy"
 rm -f "$out"/http.d/*.conf "$out"/server.d/*.conf "$out"/headers.d/*.conf
 
-if [ -n "${SATVACH_API_UPSTREAM:-}" ]; then
+upstream_file="${SATVACH_API_UPSTREAM_FILE:-}"
+if [ -n "$upstream_file" ]; then
+  # Deploy mode: `nx run backend:deploy` rewrites the live upstream (blue/green, canary weights) in
+  # this container and keeps a copy in this file, so a restarted edge serves what was deployed.
+  case "$upstream_file" in /*) ;; *) fail "SATVACH_API_UPSTREAM_FILE must be an absolute path, got '$upstream_file'" ;; esac
+  if [ ! -e "$upstream_file" ]; then
+    [ -n "${SATVACH_API_UPSTREAM:-}" ] || fail "SATVACH_API_UPSTREAM_FILE=$upstream_file does not exist yet and SATVACH_API_UPSTREAM is not set to serve until the first \`nx run backend:deploy\`"
+    echo "edge: $upstream_file does not exist yet; serving SATVACH_API_UPSTREAM until the first deploy" >&2
+    upstream_file=""
+  elif [ ! -r "$upstream_file" ]; then
+    fail "SATVACH_API_UPSTREAM_FILE=$upstream_file cannot be read by uid $(id -u)"
+  fi
+fi
+if [ -z "$upstream_file" ] && [ -n "${SATVACH_API_UPSTREAM:-}" ]; then
   upstream_host="${SATVACH_API_UPSTREAM%:*}"
   case "$SATVACH_API_UPSTREAM" in
     *[!A-Za-z0-9.:_-]* | "$upstream_host" | :*) fail "SATVACH_API_UPSTREAM must be host:port, got '$SATVACH_API_UPSTREAM'" ;;
   esac
   whole_number "the port of SATVACH_API_UPSTREAM" "${SATVACH_API_UPSTREAM##*:}"
+fi
+
+if [ -n "$upstream_file" ] || [ -n "${SATVACH_API_UPSTREAM:-}" ]; then
   rate="${SATVACH_EDGE_RATE_PER_S:-20}"
   burst="${SATVACH_EDGE_RATE_BURST:-40}"
   photo_max="${SATVACH_PHOTO_MAX_BYTES:-5242880}"
@@ -25,8 +42,12 @@ if [ -n "${SATVACH_API_UPSTREAM:-}" ]; then
   whole_number SATVACH_PHOTO_MAX_BYTES "$photo_max"
   # The photo limit is the backend's; the body also carries the multipart framing.
   max_body=$((photo_max + 65536))
-  sed -e "s/@API_UPSTREAM@/$SATVACH_API_UPSTREAM/" -e "s/@RATE@/$rate/" \
-    "$templates/upstream.conf.template" >"$out/http.d/upstream.conf"
+  if [ -n "$upstream_file" ]; then
+    cp "$upstream_file" "$out/http.d/upstream.conf"
+  else
+    sed -e "s/@API_UPSTREAM@/$SATVACH_API_UPSTREAM/" "$templates/upstream.conf.template" >"$out/http.d/upstream.conf"
+  fi
+  sed -e "s/@RATE@/$rate/" "$templates/rate-limit.conf.template" >"$out/http.d/rate-limit.conf"
   sed -e "s/@BURST@/$burst/" -e "s/@MAX_BODY_BYTES@/$max_body/" \
     "$templates/api.conf.template" >"$out/server.d/api.conf"
 fi
