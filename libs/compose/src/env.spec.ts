@@ -107,7 +107,7 @@ describe('ensureEnvFile', () => {
 
 describe('the documented example', () => {
   const example = join(workspaceRoot, 'docker', '.env.example');
-  const composeFiles = ['compose.yml', 'compose.dev.yml', 'compose.prod.yml', 'compose.local-images.yml', 'compose.tunnel-config.yml'].map((file) => join(workspaceRoot, 'docker', file));
+  const composeFiles = ['compose.yml', 'compose.dev.yml', 'compose.prod.yml', 'compose.local-images.yml', 'compose.tunnel-config.yml', 'compose.deploy.yml'].map((file) => join(workspaceRoot, 'docker', file));
 
   it('loads, with generated secrets, as a valid environment', () => {
     const envFile = join(dir, '.env');

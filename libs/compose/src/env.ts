@@ -53,6 +53,7 @@ export const StackEnvSchema = z.object({
   SATVACH_BACKUP_SCHEDULE: z.string().regex(/^(\S+\s+){4}\S+$/, 'a five-field cron expression such as "0 3 * * *"').default('0 3 * * *'),
   SATVACH_BACKUP_AGE_RECIPIENT: z.string().regex(/^age1[0-9a-z]{58}$/, 'an age public key (age1…, from age-keygen)').optional(),
   SATVACH_BACKUP_HEARTBEAT_URL: z.url({ message: 'a URL such as https://hc-ping.com/<uuid>' }).optional(),
+  SATVACH_DEPLOY_DIR: z.string().regex(/^\/[A-Za-z0-9/._-]*$/, 'an absolute path such as /var/lib/satvach/deploy').default('/var/lib/satvach/deploy'),
 });
 export type StackEnv = z.infer<typeof StackEnvSchema>;
 

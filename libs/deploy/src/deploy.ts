@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { type AnalysisConfig, type Colour, containerNameOf, type DeployConfig, healthUrl, lockFileOf, otherColour, stateFileOf, upstreamAddress, upstreamFileOf } from './config.ts';
 import { analyseWindow, parseEdgeLog, type WindowAnalysis } from './analysis.ts';
 import type { DockerHost, ImageFacts } from './docker.ts';
-import { describeShares, renderShares, type Shares, switchUpstream } from './edge.ts';
+import { describeShares, EdgeConfigError, renderShares, type Shares, switchUpstream } from './edge.ts';
 import { acquireLock } from './lock.ts';
 import { type Candidate, type DeployState, loadState, type Release, saveState, withEvent } from './state.ts';
 
@@ -242,8 +242,16 @@ export async function deploy(config: DeployConfig, request: DeployRequest, deps:
     if (state.previous?.colour === colour) state = saveState(stateFileOf(config), { ...state, previous: null }, ctx.now());
     await startCandidate(ctx, colour, facts, release, state);
     const candidate = releaseOf(ctx, colour, request.image, facts, release);
-    if (request.strategy === 'blue-green' || state.serving === null) return completeSwitch(ctx, state, candidate, 'deployed', `blue-green to ${colour}`);
-    return runCanary(ctx, state, { ...candidate, strategy: 'canary', weight: 0 });
+    try {
+      if (request.strategy === 'blue-green' || state.serving === null) return await completeSwitch(ctx, state, candidate, 'deployed', `blue-green to ${colour}`);
+      return await runCanary(ctx, state, { ...candidate, strategy: 'canary', weight: 0 });
+    } catch (error) {
+      // The edge refused the first switch: the new version never had traffic, so it goes.
+      const now = loadState(stateFileOf(config), ctx.now());
+      if (!(error instanceof EdgeConfigError) || (now.candidate?.weight ?? 0) > 0) throw error;
+      await ctx.docker.remove(containerNameOf(config, colour));
+      throw new DeployError(`${error.message}\n${containerNameOf(config, colour)} got no traffic and was removed; traffic stays on ${servingLine(state)}`);
+    }
   });
 }
 

@@ -1,0 +1,53 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type ExecutorContext } from '@nx/devkit';
+import { describe, expect, it } from 'vitest';
+import deployExecutor, { DEPLOY_DEFAULTS, DEPLOY_TARGET_DEFAULTS, imageOf } from './executor.ts';
+import { DEPLOY_STATUS_DEFAULTS } from '../deploy-status/executor.ts';
+import rollbackExecutor from '../rollback/executor.ts';
+
+const here = import.meta.dirname;
+const schemaOf = (name: string) => JSON.parse(readFileSync(join(here, '..', name, 'schema.json'), 'utf8')) as { $id: string; properties: Record<string, { default?: unknown; description?: string }> };
+const schemaDefaults = (name: string) =>
+  Object.fromEntries(
+    Object.entries(schemaOf(name).properties)
+      .filter(([, property]) => property.default !== undefined)
+      .map(([key, property]) => [key, property.default]),
+  );
+const context = { root: join(here, '../../../../..'), cwd: process.cwd(), isVerbose: false, projectName: 'backend' } as ExecutorContext;
+
+describe('deploy executors', () => {
+  it.each([
+    ['deploy', DEPLOY_DEFAULTS],
+    ['promote', DEPLOY_TARGET_DEFAULTS],
+    ['rollback', DEPLOY_TARGET_DEFAULTS],
+    ['deploy-status', DEPLOY_STATUS_DEFAULTS],
+  ])('%s: schema defaults equal the code constants, every property is described, it is registered', (name, defaults) => {
+    expect(schemaDefaults(name)).toEqual(defaults);
+    for (const [key, property] of Object.entries(schemaOf(name).properties)) expect(property.description, key).toBeTruthy();
+    const registry = JSON.parse(readFileSync(join(here, '../../../executors.json'), 'utf8')) as { executors: Record<string, { implementation: string; schema: string }> };
+    expect(registry.executors[name]).toMatchObject({ implementation: `./src/executors/${name}/executor.ts`, schema: `./src/executors/${name}/schema.json` });
+  });
+
+  it('the backend project uses the documented configuration', () => {
+    const project = JSON.parse(readFileSync(join(context.root, 'apps/backend/project.json'), 'utf8')) as { targets: Record<string, { executor?: string; options?: { config?: string } }> };
+    for (const target of ['deploy', 'promote', 'rollback', 'deploy-status']) {
+      expect(project.targets[target]).toMatchObject({ executor: `@satvach/nx-platform:${target}`, options: { config: DEPLOY_DEFAULTS.config } });
+    }
+  });
+
+  it('takes the image from a CD release manifest, or says there is nothing to deploy', () => {
+    const manifest = join(mkdtempSync(join(tmpdir(), 'release-')), 'manifest.json');
+    writeFileSync(manifest, JSON.stringify({ gitSha: 'a', createdAt: '', images: { backend: { image: 'ghcr.io/satvach/backend', digest: 'sha256:abc', tags: [] } } }));
+    expect(imageOf({ ...DEPLOY_DEFAULTS, manifest }, context)).toBe('ghcr.io/satvach/backend@sha256:abc');
+    expect(imageOf({ ...DEPLOY_DEFAULTS, manifest }, { ...context, projectName: 'frontend' })).toBeUndefined();
+    expect(imageOf({ ...DEPLOY_DEFAULTS, image: 'backend:v2', manifest }, context)).toBe('backend:v2');
+    expect(() => imageOf({ ...DEPLOY_DEFAULTS }, context)).toThrow(/--image=<ref or digest> or --manifest=/);
+  });
+
+  it('a missing configuration fails the target and names the file', async () => {
+    expect(await deployExecutor({ ...DEPLOY_DEFAULTS, config: 'no/such/deploy.json', image: 'x' }, context)).toEqual({ success: false });
+    expect(await rollbackExecutor({ config: '/no/such/deploy.json' }, context)).toEqual({ success: false });
+  });
+});
