@@ -2,26 +2,34 @@
 
 from __future__ import annotations
 
+import random
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
+import structlog
 from fastapi import FastAPI
 
 from satvach.db import create_engine
 from satvach.errors import install_error_handlers
 from satvach.metrics import HttpMetrics
-from satvach.middleware import RequestContextMiddleware
+from satvach.middleware import Faults, RequestContextMiddleware
 from satvach.routes.health import health_router
 from satvach.routes.places import places_router
 from satvach.settings import Settings
 from satvach.storage import PhotoStorage
 
 
-def create_app(settings: Settings) -> FastAPI:
-    """Builds the app; connections are made only when its lifespan starts."""
+def create_app(settings: Settings, rng: random.Random | None = None) -> FastAPI:
+    """Builds the app; connections are made only when its lifespan starts. `rng` decides which
+    requests an enabled fault injection fails (seeded in tests)."""
+    faults = Faults(rate_5xx=settings.fault_5xx_rate, delay_ms=settings.fault_delay_ms)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        if faults.enabled:
+            structlog.get_logger("satvach").warning(
+                "fault_injection_enabled", rate_5xx=faults.rate_5xx, delay_ms=faults.delay_ms
+            )
         app.state.engine = create_engine(settings)
         app.state.storage = PhotoStorage(settings)
         try:
@@ -40,7 +48,14 @@ def create_app(settings: Settings) -> FastAPI:
     app.state.settings = settings
     app.state.metrics = HttpMetrics()
     install_error_handlers(app)
-    app.add_middleware(RequestContextMiddleware, metrics=app.state.metrics)
+    app.add_middleware(
+        RequestContextMiddleware,
+        metrics=app.state.metrics,
+        release=settings.release,
+        faults=faults,
+        # Which requests a drill fails needs no unpredictability, only a fair share.
+        rng=rng or random.Random(),  # noqa: S311
+    )
     app.include_router(health_router(settings.readiness_timeout_s))
     app.include_router(places_router(settings))
     return app

@@ -56,6 +56,20 @@ class Settings(BaseSettings):
     shutdown_timeout_s: float = Field(
         default=10, gt=0, description="Time in-flight requests get after SIGTERM, seconds."
     )
+    release: str = Field(
+        default="dev",
+        pattern=r"^[A-Za-z0-9._:@/+-]{1,128}$",
+        description="Release this process serves (the deploy sets it); sent as X-Satvach-Release.",
+    )
+    fault_5xx_rate: float = Field(
+        default=0,
+        ge=0,
+        le=1,
+        description="Game days and canary drills: share of API requests answered 500 (0 = off).",
+    )
+    fault_delay_ms: int = Field(
+        default=0, ge=0, description="Game days and canary drills: delay added to API requests, ms."
+    )
 
     @field_validator("database_url")
     @classmethod
