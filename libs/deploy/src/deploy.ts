@@ -4,7 +4,7 @@ import { analyseWindow, parseEdgeLog, type WindowAnalysis } from './analysis.ts'
 import type { DockerHost, ImageFacts } from './docker.ts';
 import { describeShares, EdgeConfigError, renderShares, type Shares, switchUpstream } from './edge.ts';
 import { acquireLock } from './lock.ts';
-import { type Candidate, type DeployState, loadState, type Release, saveState, withEvent } from './state.ts';
+import { type Candidate, type DeployState, loadState, type Release, releaseOfCandidate, saveState, withEvent } from './state.ts';
 
 export type Strategy = 'blue-green' | 'canary';
 
@@ -301,7 +301,7 @@ async function runCanary(ctx: Context, initial: DeployState, candidate: Candidat
       }
     }
   }
-  const promoted = await completeSwitch(ctx, state, candidate, 'promoted', `canary through ${ctx.config.canary.steps.join(' → ')} %`);
+  const promoted = await completeSwitch(ctx, state, releaseOfCandidate(candidate), 'promoted', `canary through ${ctx.config.canary.steps.join(' → ')} %`);
   return { ...promoted, windows };
 }
 
@@ -330,8 +330,7 @@ export async function promote(config: DeployConfig, deps: DeployDeps, options: C
     if (candidate === null) throw new DeployError(`nothing to promote: no canary is unfinished (serving ${servingLine(state)})`);
     const check = await probe(healthUrl(config, candidate.colour));
     if (!check.healthy) throw new DeployError(`the candidate ${candidate.release} on ${candidate.colour} is not healthy (${check.detail}); not promoted, run \`nx run backend:rollback\``);
-    const { strategy: _strategy, weight: _weight, ...release } = candidate;
-    return completeSwitch(ctx, state, release, 'promoted', 'promoted by hand');
+    return completeSwitch(ctx, state, releaseOfCandidate(candidate), 'promoted', 'promoted by hand');
   });
 }
 

@@ -88,6 +88,12 @@ export function saveState(file: string, state: DeployState, now: Date): DeploySt
   return next;
 }
 
+/** The candidate as the serving release it becomes on promotion. */
+export function releaseOfCandidate(candidate: Candidate): Release {
+  const { strategy: _strategy, weight: _weight, ...release } = candidate;
+  return release;
+}
+
 export function withEvent(state: DeployState, event: DeployEvent): DeployState {
   return { ...state, history: [...state.history, event] };
 }

@@ -1,0 +1,103 @@
+// A bounded load on loopback for deploy tests and bench/deploy: a fixed request rate over a few
+// keep-alive connections, every answer recorded with the release that served it.
+import { Agent, get } from 'node:http';
+
+export interface LoadSample {
+  /** When the request was sent (ms since epoch). */
+  readonly at: number;
+  readonly ms: number;
+  /** HTTP status, or 0 when no response came. */
+  readonly status: number;
+  /** The X-Satvach-Release the backend answered with ('' when none). */
+  readonly release: string;
+  readonly error?: string;
+}
+
+export interface LoadReport {
+  readonly samples: readonly LoadSample[];
+  readonly total: number;
+  readonly failed: number;
+  readonly non2xx: number;
+  /**
+   * Requests resent once because a kept-alive connection was closed before any response byte — what
+   * browsers and Go's HTTP client (cloudflared, in front of the edge) do on their own; nginx closes
+   * idle keep-alive connections when a reload retires its old workers.
+   */
+  readonly resentOnClosedConnection: number;
+  byRelease(from?: number, until?: number): Record<string, number>;
+}
+
+export interface LoadOptions {
+  readonly url: string;
+  readonly ratePerSecond: number;
+  readonly connections: number;
+}
+
+export interface LoadRun {
+  readonly samples: readonly LoadSample[];
+  stop(): Promise<LoadReport>;
+}
+
+const CLOSED_BEFORE_ANSWER = new Set(['ECONNRESET', 'EPIPE']);
+
+export function startLoad(options: LoadOptions): LoadRun {
+  const agent = new Agent({ keepAlive: true, maxSockets: options.connections });
+  const samples: LoadSample[] = [];
+  const inFlight = new Set<Promise<void>>();
+  let resent = 0;
+
+  const once = (sentAt: number, retry: boolean): Promise<void> =>
+    new Promise((resolve) => {
+      const request = get(options.url, { agent, timeout: 10_000 }, (response) => {
+        response.resume();
+        response.on('end', () => {
+          samples.push({ at: sentAt, ms: Date.now() - sentAt, status: response.statusCode ?? 0, release: String(response.headers['x-satvach-release'] ?? '') });
+          resolve();
+        });
+      });
+      request.on('timeout', () => request.destroy(new Error('no answer within 10 s')));
+      request.on('error', (error: NodeJS.ErrnoException) => {
+        const closedIdle = request.reusedSocket && (CLOSED_BEFORE_ANSWER.has(error.code ?? '') || error.message === 'socket hang up');
+        if (closedIdle && !retry) {
+          resent++;
+          resolve(once(sentAt, true));
+          return;
+        }
+        samples.push({ at: sentAt, ms: Date.now() - sentAt, status: 0, release: '', error: `${error.code ?? ''} ${error.message}`.trim() });
+        resolve();
+      });
+    });
+
+  const started = Date.now();
+  let sent = 0;
+  const timer = setInterval(() => {
+    const due = Math.floor(((Date.now() - started) / 1000) * options.ratePerSecond);
+    for (; sent < due; sent++) {
+      const pending = once(Date.now(), false);
+      inFlight.add(pending);
+      void pending.then(() => inFlight.delete(pending));
+    }
+  }, 10);
+
+  return {
+    samples,
+    async stop() {
+      clearInterval(timer);
+      await Promise.all(inFlight);
+      agent.destroy();
+      const sorted = [...samples].sort((a, b) => a.at - b.at);
+      return {
+        samples: sorted,
+        total: sorted.length,
+        failed: sorted.filter((sample) => sample.status === 0).length,
+        non2xx: sorted.filter((sample) => sample.status !== 0 && (sample.status < 200 || sample.status > 299)).length,
+        resentOnClosedConnection: resent,
+        byRelease(from = 0, until = Number.POSITIVE_INFINITY) {
+          const counts: Record<string, number> = {};
+          for (const sample of sorted) if (sample.at >= from && sample.at < until) counts[sample.release] = (counts[sample.release] ?? 0) + 1;
+          return counts;
+        },
+      };
+    },
+  };
+}

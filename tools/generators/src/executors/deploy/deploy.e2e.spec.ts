@@ -1,0 +1,224 @@
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { deploy, type DeployDeps, rollback, stateFileOf, status, upstreamFileOf } from '@satvach/deploy';
+import { type DeployFixture, EDGE_URL, LOAD_PATH, startDeployFixture, startLoad } from '@satvach/deploy/testing';
+import { docker, harness, nx, readManifest, requireHarness, waitFor } from '../../e2e-support.ts';
+
+// Zero-downtime deploys for real: the edge nginx (the frontend image) on loopback in front of blue and
+// green backend containers, PostGIS and s3rver, a bounded load of 150 requests/s over 8 keep-alive
+// connections, and every answer attributed to the release that served it (X-Satvach-Release).
+
+const RATE = 150;
+let fixture: DeployFixture;
+const logs: string[] = [];
+const deps = (): DeployDeps => ({ docker: fixture.docker, log: (line) => logs.push(`${new Date().toISOString()} ${line}`) });
+const deployNx = (args: string[]) => nx(['run', 'backend:deploy', `--config=${fixture.configFile}`, ...args]);
+const release = async () => (await fetch(`${EDGE_URL}${LOAD_PATH}`)).headers.get('x-satvach-release');
+const load = () => startLoad({ url: `${EDGE_URL}${LOAD_PATH}`, ratePerSecond: RATE, connections: 8 });
+
+beforeAll(async () => {
+  await requireHarness();
+  for (const project of ['backend', 'frontend']) {
+    const built = await nx(['run', `${project}:docker-build`, '-c', 'local-images']);
+    expect(built.exitCode, built.output).toBe(0);
+  }
+  fixture = await startDeployFixture({
+    docker: harness.docker,
+    env: { DOCKER_HOST: harness.dockerHost },
+    backendImage: readManifest('backend').imageId,
+    edgeImage: readManifest('frontend').imageId,
+    name: 'satvach-e2e-deploy',
+  });
+});
+
+afterAll(async () => {
+  await fixture?.teardown();
+});
+
+describe('blue-green', () => {
+  it('the first deploy starts blue and points the edge at it', async () => {
+    const { exitCode, output } = await deployNx([`--image=${fixture.images.v1}`]);
+    expect(exitCode, output).toBe(0);
+    // nginx starts its new workers just after the reload signal; until then the old ones answer.
+    await waitFor('the edge to serve v1', async () => ((await release()) === fixture.images.v1 ? true : undefined), 5000);
+    expect(output).not.toContain(fixture.databasePassword);
+    expect(readFileSync(upstreamFileOf(fixture.config), 'utf8')).toContain('server 127.0.0.1:18101;');
+  });
+
+  it('--dry-run prints the plan and the upstream it would write, and changes nothing', async () => {
+    const before = readFileSync(stateFileOf(fixture.config), 'utf8');
+    const { exitCode, output } = await deployNx([`--image=${fixture.images.v2}`, '--strategy=canary', '--dry-run']);
+    expect(exitCode, output).toBe(0);
+    expect(output).toContain('plan: canary deploy of');
+    expect(output).toContain('server 127.0.0.1:18101 weight=90;');
+    expect(output).toContain('server 127.0.0.1:18102 weight=10;');
+    expect(readFileSync(stateFileOf(fixture.config), 'utf8')).toBe(before);
+    expect((await docker(['ps', '-aq', '--filter', 'name=satvach-e2e-deploy-backend-green'])).stdout).toBe('');
+  });
+
+  it('switches to a new version under load: 0 failed requests, 0 non-2xx, old colour kept for rollback', async () => {
+    const traffic = load();
+    await new Promise((done) => setTimeout(done, 2000));
+    const { exitCode, output } = await deployNx([`--image=${fixture.images.v2}`]);
+    await new Promise((done) => setTimeout(done, 2000));
+    const report = await traffic.stop();
+
+    expect(exitCode, output).toBe(0);
+    expect(output).toMatch(/blue drained/);
+    console.log(`blue-green under load: ${report.total} requests, ${report.failed} failed, ${report.non2xx} non-2xx, ${report.resentOnClosedConnection} resent on a closed keep-alive connection; by release ${JSON.stringify(report.byRelease())}`);
+    expect(report.total).toBeGreaterThan(RATE * 5);
+    expect(report.failed, JSON.stringify(report.samples.filter((sample) => sample.status === 0).slice(0, 5))).toBe(0);
+    expect(report.non2xx).toBe(0);
+    expect(report.samples.at(0)?.release).toBe(fixture.images.v1);
+    expect(report.samples.at(-1)?.release).toBe(fixture.images.v2);
+    expect((await fixture.docker.container('satvach-e2e-deploy-backend-blue'))?.running).toBe(true);
+  });
+
+  it('a restarted edge still serves what was deployed', async () => {
+    await docker(['restart', 'satvach-e2e-deploy-edge']);
+    for (let i = 0; i < 50 && !(await fetch(`${EDGE_URL}/healthz`).then((r) => r.ok, () => false)); i++) await new Promise((done) => setTimeout(done, 200));
+    expect(await release()).toBe(fixture.images.v2);
+  });
+
+  it('rollback: one command, one reload, back to the previous version under load with 0 failures', async () => {
+    const traffic = load();
+    await new Promise((done) => setTimeout(done, 1000));
+    const { exitCode, output } = await nx(['run', 'backend:rollback', `--config=${fixture.configFile}`]);
+    await new Promise((done) => setTimeout(done, 1000));
+    const report = await traffic.stop();
+
+    expect(exitCode, output).toBe(0);
+    expect(output.match(/edge reloaded/g)).toHaveLength(1);
+    expect(report.failed).toBe(0);
+    expect(report.non2xx).toBe(0);
+    expect(report.samples.at(-1)?.release).toBe(fixture.images.v1);
+    const state = JSON.parse(readFileSync(stateFileOf(fixture.config), 'utf8'));
+    expect([state.serving.release, state.previous.release]).toEqual([fixture.images.v1, fixture.images.v2]);
+    const statusRun = await nx(['run', 'backend:deploy-status', `--config=${fixture.configFile}`]);
+    expect(statusRun.exitCode, statusRun.output).toBe(0);
+    expect(statusRun.output).toMatch(/serving\s+blue/);
+  });
+});
+
+describe('canary', () => {
+  it('a good canary gets 10 % (±2 points over ≥ 2000 requests), is promoted to 100 % and the old version drained; a second deploy meanwhile is refused by the lock', async () => {
+    const traffic = load();
+    logs.length = 0;
+    const canary = deploy(fixture.config, { strategy: 'canary', image: fixture.images.v2 }, deps());
+    // While the canary holds the lock, nx's deploy must be refused.
+    await new Promise((done) => setTimeout(done, 3000));
+    const second = await deployNx([`--image=${fixture.images.v1}`]);
+    const result = await canary;
+    const report = await traffic.stop();
+
+    expect(second.exitCode).not.toBe(0);
+    expect(second.output).toMatch(/another deploy is running \(pid \d+/);
+    expect(result.outcome, logs.join('\n')).toBe('promoted');
+    const at = (pattern: RegExp) => Date.parse(logs.find((line) => pattern.test(line))?.slice(0, 24) ?? '');
+    const tenStart = at(/edge reloaded: blue 90 %, green 10 %/);
+    const fiftyStart = at(/edge reloaded: blue 50 %, green 50 %/);
+    // A second after each reload: old workers finish their requests with the old weights.
+    const share = report.byRelease(tenStart + 1000, fiftyStart);
+    const total = (share[fixture.images.v1] ?? 0) + (share[fixture.images.v2] ?? 0);
+    const canaryShare = ((share[fixture.images.v2] ?? 0) / total) * 100;
+    console.log(`canary at 10 %: ${share[fixture.images.v2]} of ${total} requests = ${canaryShare.toFixed(2)} %`);
+    expect(total).toBeGreaterThanOrEqual(2000);
+    expect(Math.abs(canaryShare - 10)).toBeLessThanOrEqual(2);
+    expect(report.failed).toBe(0);
+    expect(report.non2xx).toBe(0);
+    expect(logs.join('\n')).toMatch(/blue drained/);
+    expect(report.samples.at(-1)?.release).toBe(fixture.images.v2);
+    expect(result.state.serving?.colour).toBe('green');
+  });
+
+  it('a bad canary (25 % 5xx) is rolled back automatically; stable never stops serving', async () => {
+    const traffic = load();
+    logs.length = 0;
+    const result = await deploy(fixture.config, { strategy: 'canary', image: fixture.images.failing }, deps());
+    await new Promise((done) => setTimeout(done, 1000));
+    const report = await traffic.stop();
+
+    expect(result.outcome, logs.join('\n')).toBe('rolled-back');
+    console.log(`bad canary rolled back ${result.rollbackSeconds?.toFixed(1)} s after the first failed window; ${report.total} requests, non-2xx ${report.non2xx}`);
+    expect(result.rollbackSeconds).toBeLessThanOrEqual(2 * fixture.config.canary.analysis.intervalSeconds + 5);
+    expect(result.windows.filter((window) => window.verdict === 'fail')).toHaveLength(2);
+    expect(report.failed).toBe(0);
+    const stable = report.samples.filter((sample) => sample.release === fixture.images.v2);
+    expect(stable.every((sample) => sample.status === 200)).toBe(true);
+    // Stable answered in every second of the run.
+    const seconds = new Set(stable.map((sample) => Math.floor(sample.at / 1000)));
+    const first = Math.floor((report.samples[0]?.at ?? 0) / 1000);
+    const last = Math.floor((report.samples.at(-1)?.at ?? 0) / 1000);
+    for (let second = first; second <= last; second++) expect(seconds.has(second), `no stable answer in second ${second - first}`).toBe(true);
+    expect(report.samples.filter((sample) => sample.status >= 500).every((sample) => sample.release === fixture.images.failing)).toBe(true);
+    expect(report.samples.at(-1)?.release).toBe(fixture.images.v2);
+    expect(result.state.serving?.release).toBe(fixture.images.v2);
+    expect((await fixture.docker.container('satvach-e2e-deploy-backend-blue'))?.running).toBe(false);
+  });
+});
+
+describe('bad input leaves traffic on the serving version', () => {
+  it('an image that never gets healthy gets no traffic and is removed', async () => {
+    const file = fixture.configWith('short-health', { health: { timeoutSeconds: 6, intervalMs: 300, healthyStreak: 2 } });
+    const traffic = load();
+    const { exitCode, output } = await nx(['run', 'backend:deploy', `--config=${file}`, `--image=${fixture.images.neverHealthy}`]);
+    const report = await traffic.stop();
+    expect(exitCode).not.toBe(0);
+    expect(output).toMatch(/did not become healthy within 6 s/);
+    expect(output).toMatch(/traffic stays on green/);
+    expect(report.failed + report.non2xx).toBe(0);
+    expect(new Set(report.samples.map((sample) => sample.release))).toEqual(new Set([fixture.images.v2]));
+    expect((await fixture.docker.container('satvach-e2e-deploy-backend-blue'))).toBeUndefined();
+  });
+
+  it('an unknown image is named, nothing changes', async () => {
+    const before = readFileSync(stateFileOf(fixture.config), 'utf8');
+    const { exitCode, output } = await deployNx([`--image=${harness.registry}/satvach/no-such-backend:1`]);
+    expect(exitCode).not.toBe(0);
+    expect(output).toContain(`image ${harness.registry}/satvach/no-such-backend:1 is unknown`);
+    expect(readFileSync(stateFileOf(fixture.config), 'utf8')).toBe(before);
+    expect(await release()).toBe(fixture.images.v2);
+  });
+
+  it('an upstream that fails nginx -t is put back before any reload; the new version is removed', async () => {
+    const file = fixture.configWith('bad-upstream', { edge: { ...fixture.config.edge, upstreamName: 'not_the_api' } });
+    const { exitCode, output } = await nx(['run', 'backend:deploy', `--config=${file}`, `--image=${fixture.images.v1}`]);
+    expect(exitCode).not.toBe(0);
+    expect(output).toMatch(/nginx -t in satvach-e2e-deploy-edge rejected the new upstream, nothing was reloaded/);
+    expect(output).toMatch(/traffic stays on green/);
+    expect(await release()).toBe(fixture.images.v2);
+    expect((await docker(['exec', 'satvach-e2e-deploy-edge', 'nginx', '-t'], { reject: false })).exitCode).toBe(0);
+    expect(await fixture.docker.container('satvach-e2e-deploy-backend-blue')).toBeUndefined();
+  });
+
+  it('a hand-edited state file and a lock of a dead process are refused with what to do', async () => {
+    const stateFile = stateFileOf(fixture.config);
+    const good = readFileSync(stateFile, 'utf8');
+    writeFileSync(stateFile, good.replace(/"colour": "green"/, '"colour": "purple"'));
+    const edited = await nx(['run', 'backend:deploy-status', `--config=${fixture.configFile}`]);
+    expect(edited.exitCode).not.toBe(0);
+    expect(edited.output).toMatch(/deploy state .*state\.json is invalid \(serving\.colour/);
+    writeFileSync(stateFile, good);
+
+    const lockFile = join(fixture.config.stateDir, 'deploy.lock');
+    writeFileSync(lockFile, JSON.stringify({ pid: 2 ** 22 + 1, host: (await import('node:os')).hostname(), command: 'deploy', startedAt: '2026-01-01T00:00:00.000Z' }));
+    const stale = await deployNx([`--image=${fixture.images.v1}`]);
+    expect(stale.exitCode).not.toBe(0);
+    expect(stale.output).toMatch(/held by a process that is no longer running .*--break-stale-lock/);
+    const broken = await deployNx([`--image=${fixture.images.v1}`, '--break-stale-lock']);
+    expect(broken.exitCode, broken.output).toBe(0);
+    expect(existsSync(lockFile)).toBe(false);
+    expect(await release()).toBe(fixture.images.v1);
+  });
+
+  it('deploy-status reports an edge that disagrees with the state', async () => {
+    const before = await status(fixture.config, deps());
+    expect(before.problems).toEqual([]);
+    writeFileSync(upstreamFileOf(fixture.config), 'upstream satvach_api { server 127.0.0.1:9; }\n');
+    const after = await status(fixture.config, deps());
+    expect(after.problems.join()).toMatch(/does not send blue 100 %/);
+    await rollback(fixture.config, deps());
+    expect((await status(fixture.config, deps())).problems).toEqual([]);
+  });
+});
