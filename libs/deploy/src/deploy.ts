@@ -156,6 +156,8 @@ async function applyShares(ctx: Context, shares: Shares, releases: Partial<Recor
   const outcome = await switchUpstream(ctx.config, ctx.docker, renderShares(ctx.config, shares, releases));
   if (outcome === 'edge-not-running') {
     ctx.log(`the edge ${ctx.config.edge.container} is not running: ${upstreamFileOf(ctx.config)} now sends ${describeShares(shares)}, which it loads when it starts`);
+  } else if (outcome === 'reload-pending') {
+    ctx.log(`warning: ${ctx.config.edge.container} was told to reload (${describeShares(shares)}) but its old nginx workers were still routing 10 s later`);
   } else {
     ctx.log(`edge reloaded: ${describeShares(shares)}`);
   }

@@ -31,7 +31,7 @@ export function renderShares(config: DeployConfig, shares: Shares, releases: Par
   });
 }
 
-export type SwitchOutcome = 'reloaded' | 'edge-not-running';
+export type SwitchOutcome = 'reloaded' | 'reload-pending' | 'edge-not-running';
 
 /**
  * Makes `text` the edge's upstream: written into the running edge, checked by its own `nginx -t`, then
@@ -59,11 +59,52 @@ export async function switchUpstream(config: DeployConfig, docker: DockerHost, t
     if (previous.ok) await writeLive(previous.output.endsWith('\n') ? previous.output : `${previous.output}\n`);
     throw new EdgeConfigError(`nginx -t in ${container} rejected the new upstream, nothing was reloaded:\n${test.output}\n--- rejected upstream ---\n${text}`);
   }
+  const before = await workers(docker, container);
   const reload = await docker.exec(container, ['nginx', '-s', 'reload']);
   if (!reload.ok) {
     if (previous.ok) await writeLive(previous.output.endsWith('\n') ? previous.output : `${previous.output}\n`);
     throw new EdgeConfigError(`nginx -s reload in ${container} failed: ${reload.output}`);
   }
   persist();
-  return 'reloaded';
+  return (await reloadTookEffect(docker, container, before)) ? 'reloaded' : 'reload-pending';
 }
+
+// nginx's worker processes by pid, read from /proc (the edge image has no ps): "worker process", or
+// "worker process is shutting down" once a reload has retired it.
+const LIST_WORKERS = 'for p in /proc/[0-9]*; do c=$(tr "\\0" " " <"$p/cmdline" 2>/dev/null) || continue; case "$c" in "nginx: worker process"*) echo "${p#/proc/} $c";; esac; done';
+
+export interface WorkerProcess {
+  readonly pid: number;
+  readonly retiring: boolean;
+}
+
+export function parseWorkers(listing: string): WorkerProcess[] {
+  return listing
+    .split('\n')
+    .map((line) => /^(\d+) nginx: worker process( is shutting down)?/.exec(line.trim()))
+    .filter((match) => match !== null)
+    .map((match) => ({ pid: Number(match[1]), retiring: match[2] !== undefined }));
+}
+
+async function workers(docker: DockerHost, container: string): Promise<WorkerProcess[]> {
+  const listing = await docker.exec(container, ['sh', '-c', LIST_WORKERS]);
+  return listing.ok ? parseWorkers(listing.output) : [];
+}
+
+/** A reload has taken effect when new workers run and every old one is gone or retiring: from then on, no request is routed by the old upstream. */
+export function reloadSettled(before: readonly WorkerProcess[], now: readonly WorkerProcess[]): boolean {
+  const old = new Set(before.map((worker) => worker.pid));
+  const fresh = now.filter((worker) => !old.has(worker.pid) && !worker.retiring);
+  return fresh.length > 0 && now.every((worker) => !old.has(worker.pid) || worker.retiring);
+}
+
+async function reloadTookEffect(docker: DockerHost, container: string, before: readonly WorkerProcess[]): Promise<boolean> {
+  const deadline = Date.now() + RELOAD_TIMEOUT_MS;
+  while (Date.now() < deadline) {
+    if (reloadSettled(before, await workers(docker, container))) return true;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  return false;
+}
+
+const RELOAD_TIMEOUT_MS = 10_000;

@@ -19,7 +19,7 @@ export {
 } from './config.ts';
 export { type CommandOptions, deploy, type DeployDeps, DeployError, type DeployRequest, type DeployResult, promote, rollback, status, type Strategy } from './deploy.ts';
 export { COLOUR_LABEL, type ContainerFacts, DockerHost, type ImageFacts, RELEASE_LABEL, connectArgs, createColourArgs } from './docker.ts';
-export { describeShares, EdgeConfigError, renderShares, type Shares, switchUpstream } from './edge.ts';
+export { describeShares, EdgeConfigError, parseWorkers, reloadSettled, renderShares, type Shares, switchUpstream, type SwitchOutcome, type WorkerProcess } from './edge.ts';
 export { acquireLock, type DeployLock, DeployLockedError, type LockHolder } from './lock.ts';
 export { type DeployState, DeployStateError, DeployStateSchema, emptyState, loadState, type Release, saveState } from './state.ts';
 export { renderUpstream, type UpstreamServer, type UpstreamSpec } from './upstream.ts';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseDeployConfig } from './config.ts';
-import { renderShares } from './edge.ts';
+import { parseWorkers, reloadSettled, renderShares } from './edge.ts';
 import { renderUpstream } from './upstream.ts';
 
 const config = parseDeployConfig({ colours: { blue: { hostPort: 8001 }, green: { hostPort: 8002 } }, envFile: 'e', edge: { container: 'edge' } }, 'c', '/');
@@ -27,5 +27,25 @@ describe('upstream config', () => {
     expect(() => renderUpstream(spec([{ address: '127.0.0.1:8001', weight: 0 }]))).toThrow(/no server has a weight above 0/);
     expect(() => renderUpstream(spec([{ address: '127.0.0.1:8001', weight: 90 }]))).toThrow(/add up to 90, not 100/);
     expect(() => renderUpstream(spec([{ address: 'evil; include /etc/passwd', weight: 100 }]))).toThrow(/is not host:port/);
+  });
+});
+
+describe('reload completion', () => {
+  const listing = (lines: string[]) => parseWorkers([...lines, '2026/11/28 16:36:39 [notice] 22#22: signal process started'].join('\n'));
+  const before = listing(['9 nginx: worker process ', '10 nginx: worker process ']);
+
+  it('reads nginx workers from the /proc listing', () => {
+    expect(listing(['9 nginx: worker process ', '31 nginx: worker process is shutting down '])).toEqual([
+      { pid: 9, retiring: false },
+      { pid: 31, retiring: true },
+    ]);
+  });
+
+  it('has taken effect only when new workers run and every old one is gone or retiring', () => {
+    expect(reloadSettled(before, before)).toBe(false);
+    expect(reloadSettled(before, listing(['10 nginx: worker process ', '29 nginx: worker process ', '9 nginx: worker process ']))).toBe(false);
+    expect(reloadSettled(before, listing(['29 nginx: worker process ', '9 nginx: worker process is shutting down ']))).toBe(true);
+    expect(reloadSettled(before, listing(['29 nginx: worker process ', '30 nginx: worker process ']))).toBe(true);
+    expect(reloadSettled(before, listing(['9 nginx: worker process is shutting down ']))).toBe(false);
   });
 });
