@@ -1,21 +1,15 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { type ExecutorContext } from '@nx/devkit';
 import { describe, expect, it } from 'vitest';
 import backupExecutor, { BACKUP_DEFAULTS } from './executor.ts';
 import { BACKUP_LIST_DEFAULTS } from '../backup-list/executor.ts';
 import { BACKUP_PRUNE_DEFAULTS } from '../backup-prune/executor.ts';
 import restoreExecutor, { RESTORE_DEFAULTS } from '../restore/executor.ts';
 import { RESTORE_DRILL_DEFAULTS } from '../restore-drill/executor.ts';
+import { contextFor, schemaDefaults, schemaOf } from '../executor-testing.ts';
 
 const here = import.meta.dirname;
-const schemaDefaults = (name: string) =>
-  Object.fromEntries(
-    Object.entries((JSON.parse(readFileSync(join(here, '..', name, 'schema.json'), 'utf8')) as { properties: Record<string, { default?: unknown; description?: string }> }).properties)
-      .filter(([, property]) => property.default !== undefined)
-      .map(([key, property]) => [key, property.default]),
-  );
-const context = { root: join(here, '../../../../..'), cwd: process.cwd(), isVerbose: false, projectName: 'db' } as ExecutorContext;
+const context = contextFor('db');
 
 describe('backup executors', () => {
   it.each([
@@ -26,7 +20,7 @@ describe('backup executors', () => {
     ['backup-prune', BACKUP_PRUNE_DEFAULTS],
   ])('%s: schema defaults equal the code constants, every property is described', (name, defaults) => {
     expect(schemaDefaults(name)).toEqual(defaults);
-    const schema = JSON.parse(readFileSync(join(here, '..', name, 'schema.json'), 'utf8')) as { $id: string; properties: Record<string, { description?: string }> };
+    const schema = schemaOf(name);
     expect(schema.$id).toMatch(/^Satvach/);
     for (const [key, property] of Object.entries(schema.properties)) expect(property.description, key).toBeTruthy();
   });

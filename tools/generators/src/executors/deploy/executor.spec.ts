@@ -1,21 +1,14 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type ExecutorContext } from '@nx/devkit';
 import { describe, expect, it } from 'vitest';
 import deployExecutor, { DEPLOY_DEFAULTS, DEPLOY_TARGET_DEFAULTS, imageOf } from './executor.ts';
 import { DEPLOY_STATUS_DEFAULTS } from '../deploy-status/executor.ts';
 import rollbackExecutor from '../rollback/executor.ts';
+import { contextFor, schemaDefaults, schemaOf } from '../executor-testing.ts';
 
 const here = import.meta.dirname;
-const schemaOf = (name: string) => JSON.parse(readFileSync(join(here, '..', name, 'schema.json'), 'utf8')) as { $id: string; properties: Record<string, { default?: unknown; description?: string }> };
-const schemaDefaults = (name: string) =>
-  Object.fromEntries(
-    Object.entries(schemaOf(name).properties)
-      .filter(([, property]) => property.default !== undefined)
-      .map(([key, property]) => [key, property.default]),
-  );
-const context = { root: join(here, '../../../../..'), cwd: process.cwd(), isVerbose: false, projectName: 'backend' } as ExecutorContext;
+const context = contextFor('backend');
 
 describe('deploy executors', () => {
   it.each([

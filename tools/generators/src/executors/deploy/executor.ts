@@ -50,6 +50,19 @@ export function imageOf(options: DeployOptions, context: ExecutorContext): strin
   return entry === undefined ? undefined : `${entry.image}@${entry.digest}`;
 }
 
+/** promote and rollback: load, run under the lock, report. */
+export function lockedCommandExecutor(name: string, command: (config: DeployConfig, deps: DeployDeps, options: { breakStaleLock: boolean }) => Promise<unknown>) {
+  return async (options: DeployTargetOptions, context: ExecutorContext) => {
+    try {
+      const { config, deps } = deployDeps(options, context);
+      await command(config, deps, { breakStaleLock: options.breakStaleLock ?? DEPLOY_TARGET_DEFAULTS.breakStaleLock });
+      return { success: true };
+    } catch (error) {
+      return reportFailure(name, error);
+    }
+  };
+}
+
 export default async function deployExecutor(options: DeployOptions, context: ExecutorContext) {
   try {
     const image = imageOf(options, context);
