@@ -1,7 +1,7 @@
 import type { Command, RunFn } from '@satvach/exec';
 import { type Colour, containerNameOf, type DeployConfig, isHostNetwork } from './config.ts';
 
-/** Labels that mark a container as one colour of a deploy, so status and cleanup find it by label. */
+/** Labels on every colour container: `docker ps --filter label=dev.satvach.deploy.colour` lists them. */
 export const COLOUR_LABEL = 'dev.satvach.deploy.colour';
 export const RELEASE_LABEL = 'dev.satvach.deploy.release';
 
@@ -109,12 +109,10 @@ export class DockerHost {
     await this.#run(this.#command(['start', containerNameOf(config, colourRun.colour)]), { quiet: true });
   }
 
-  /** Stops (SIGTERM, the service drains its in-flight requests) and removes; absent is fine. */
+  /** Removes a colour that never had traffic (or an old release being replaced); absent is fine. */
   async remove(name: string): Promise<void> {
     if ((await this.container(name)) === undefined) return;
-    await this.#run(this.#command(['rm', '--force', '--volumes', name]), { quiet: true }).catch(async () => {
-      await this.#run(this.#command(['rm', '-f', name]), { quiet: true });
-    });
+    await this.#run(this.#command(['rm', '--force', '--volumes', name]), { quiet: true });
   }
 
   async stop(name: string): Promise<void> {

@@ -1,6 +1,7 @@
 // A real deploy target on loopback, for the deploy e2e and bench/deploy: PostGIS and s3rver from the
 // backend's devtools, the edge nginx (the frontend image) on host networking, and backend images that
-// differ in the ways a release can: a new version, one answering 25 % 5xx, one that never gets healthy.
+// differ in the ways a release can: a new version, one answering 25 % 5xx, one 250 ms slower, one
+// that never gets healthy.
 import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -20,6 +21,7 @@ export const VARIANTS = {
   v1: '',
   v2: 'LABEL dev.satvach.test.variant=v2',
   failing: 'ENV SATVACH_FAULT_5XX_RATE=0.25\nLABEL dev.satvach.test.variant=failing',
+  slow: 'ENV SATVACH_FAULT_DELAY_MS=250\nLABEL dev.satvach.test.variant=slow',
   neverHealthy: 'CMD ["python", "-c", "import time; time.sleep(3600)"]\nLABEL dev.satvach.test.variant=never-healthy',
 } as const;
 export type Variant = keyof typeof VARIANTS;
@@ -33,6 +35,8 @@ export interface DeployFixture {
   readonly images: Record<Variant, string>;
   /** The database password, which must never appear in any output. */
   readonly databasePassword: string;
+  /** The backend's settings for the local PostGIS and s3rver (SATVACH_DATABASE_URL, SATVACH_S3_*). */
+  readonly backendEnv: Readonly<Record<string, string>>;
   /** Writes a config with these changes next to the main one and returns its path. */
   configWith(name: string, changes: Record<string, unknown>): string;
   teardown(): Promise<void>;
@@ -122,6 +126,7 @@ export async function startDeployFixture(options: FixtureOptions): Promise<Deplo
       docker: new DockerHost(run, options.docker, options.env),
       images,
       databasePassword: new URL(databaseUrl.replace('postgresql+asyncpg', 'http')).password,
+      backendEnv,
       configWith(name, changes) {
         const file = join(scratch, `${name}.json`);
         writeFileSync(file, JSON.stringify({ ...raw, ...changes }, null, 2));

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { deploy, type DeployDeps, rollback, stateFileOf, status, upstreamFileOf } from '@satvach/deploy';
+import { deploy, type DeployDeps, loadDeployConfig, rollback, stateFileOf, status, upstreamFileOf } from '@satvach/deploy';
 import { type DeployFixture, EDGE_URL, LOAD_PATH, startDeployFixture, startLoad } from '@satvach/deploy/testing';
 import { docker, harness, nx, readManifest, requireHarness } from '../../e2e-support.ts';
 
@@ -156,6 +156,37 @@ describe('canary', () => {
     expect(result.state.serving?.release).toBe(fixture.images.v2);
     expect((await fixture.docker.container('satvach-e2e-deploy-backend-blue'))?.running).toBe(false);
   });
+
+  it('a slow canary (p95 +250 ms) is rolled back on latency alone', async () => {
+    const config = loadDeployConfig(fixture.configWith('fast-windows', { canary: { steps: [10, 100], analysis: { intervalSeconds: 4, minRequests: 30, checksPerStep: 1, maxFailedChecks: 2 } } }), fixture.scratch);
+    const traffic = load();
+    logs.length = 0;
+    const result = await deploy(config, { strategy: 'canary', image: fixture.images.slow }, deps());
+    const report = await traffic.stop();
+
+    expect(result.outcome, logs.join('\n')).toBe('rolled-back');
+    const failedWindows = result.windows.filter((window) => window.verdict === 'fail');
+    expect(failedWindows).toHaveLength(2);
+    for (const window of failedWindows) {
+      expect(window.reasons.join()).toMatch(/canary p95 \d+ ms vs stable \d+ ms/);
+      expect(window.canary.errors5xx).toBe(0);
+      expect(window.canary.p95Ms).toBeGreaterThanOrEqual(250);
+    }
+    expect(report.failed + report.non2xx).toBe(0);
+    expect(result.state.serving?.release).toBe(fixture.images.v2);
+  });
+
+  it('a canary without traffic is stopped, never promoted on no data', async () => {
+    const config = loadDeployConfig(fixture.configWith('idle-windows', { canary: { steps: [10, 100], analysis: { intervalSeconds: 2, maxExtensions: 1 } } }), fixture.scratch);
+    logs.length = 0;
+    const result = await deploy(config, { strategy: 'canary', image: fixture.images.v1 }, deps());
+    expect(result.outcome).toBe('rolled-back');
+    expect(result.windows.map((window) => window.verdict)).toEqual(['insufficient', 'insufficient']);
+    expect(logs.join('\n')).toMatch(/not enough traffic to judge: 2 window\(s\) with fewer than 50 canary requests at 10 %; never promoted on no data/);
+    expect(result.state.serving?.release).toBe(fixture.images.v2);
+    expect(result.state.history.at(-1)?.action).toBe('aborted');
+    expect(await release()).toBe(fixture.images.v2);
+  });
 });
 
 describe('bad input leaves traffic on the serving version', () => {
@@ -220,5 +251,33 @@ describe('bad input leaves traffic on the serving version', () => {
     expect(after.problems.join()).toMatch(/does not send blue 100 %/);
     await rollback(fixture.config, deps());
     expect((await status(fixture.config, deps())).problems).toEqual([]);
+  });
+});
+
+describe('pre-deploy backup', () => {
+  const backupEnv = () => ({
+    SATVACH_BACKUP_DATABASE_URL: fixture.backendEnv.SATVACH_DATABASE_URL ?? '',
+    SATVACH_BACKUP_S3_ENDPOINT_URL: fixture.backendEnv.SATVACH_S3_ENDPOINT_URL ?? '',
+    SATVACH_BACKUP_S3_BUCKET: fixture.backendEnv.SATVACH_S3_BUCKET ?? '',
+    SATVACH_BACKUP_S3_ACCESS_KEY_ID: fixture.backendEnv.SATVACH_S3_ACCESS_KEY_ID ?? '',
+    SATVACH_BACKUP_S3_SECRET_ACCESS_KEY: fixture.backendEnv.SATVACH_S3_SECRET_ACCESS_KEY ?? '',
+    SATVACH_BACKUP_S3_PREFIX: 'pre-deploy',
+  });
+
+  it('--backup runs db:backup before the new version starts; a failed backup deploys nothing', async () => {
+    const before = readFileSync(stateFileOf(fixture.config), 'utf8');
+    const failed = await nx(['run', 'backend:deploy', `--config=${fixture.configFile}`, `--image=${fixture.images.v1}`, '--backup'], { ...backupEnv(), SATVACH_BACKUP_S3_BUCKET: 'no-such-bucket' });
+    expect(failed.exitCode).not.toBe(0);
+    expect(failed.output).toMatch(/the pre-deploy backup \(db:backup\) failed; nothing was deployed/);
+    expect(readFileSync(stateFileOf(fixture.config), 'utf8')).toBe(before);
+    expect(await release()).toBe(fixture.images.v2);
+
+    const done = await nx(['run', 'backend:deploy', `--config=${fixture.configFile}`, `--image=${fixture.images.v1}`, '--backup'], backupEnv());
+    expect(done.exitCode, done.output).toBe(0);
+    expect(done.output.indexOf('pre-deploy backup: db:backup')).toBeLessThan(done.output.indexOf('starting satvach-e2e-deploy-backend-blue'));
+    expect(done.output).not.toContain(fixture.databasePassword);
+    const list = await nx(['run', 'db:backup-list', '--json'], backupEnv());
+    expect(list.output).toMatch(/"latest": "\d{8}T\d{6}Z"/);
+    expect(await release()).toBe(fixture.images.v1);
   });
 });
