@@ -243,15 +243,19 @@ export async function deploy(config: DeployConfig, request: DeployRequest, deps:
     // The idle colour holds the previous release; replacing it ends that rollback target.
     if (state.previous?.colour === colour) state = saveState(stateFileOf(config), { ...state, previous: null }, ctx.now());
     await startCandidate(ctx, colour, facts, release, state);
-    const candidate = releaseOf(ctx, colour, request.image, facts, release);
+    const strategy = state.serving === null ? 'blue-green' : request.strategy;
+    const candidate: Candidate = { ...releaseOf(ctx, colour, request.image, facts, release), strategy, weight: 0 };
+    // Recorded before any switch: if this process dies mid-way, `rollback` or `promote` finishes the job.
+    state = saveState(stateFileOf(config), { ...state, candidate }, ctx.now());
     try {
-      if (request.strategy === 'blue-green' || state.serving === null) return await completeSwitch(ctx, state, candidate, 'deployed', `blue-green to ${colour}`);
-      return await runCanary(ctx, state, { ...candidate, strategy: 'canary', weight: 0 });
+      if (strategy === 'blue-green') return await completeSwitch(ctx, state, releaseOfCandidate(candidate), 'deployed', `blue-green to ${colour}`);
+      return await runCanary(ctx, state, candidate);
     } catch (error) {
       // The edge refused the first switch: the new version never had traffic, so it goes.
       const now = loadState(stateFileOf(config), ctx.now());
       if (!(error instanceof EdgeConfigError) || (now.candidate?.weight ?? 0) > 0) throw error;
       await ctx.docker.remove(containerNameOf(config, colour));
+      saveState(stateFileOf(config), { ...now, candidate: null }, ctx.now());
       throw new DeployError(`${error.message}\n${containerNameOf(config, colour)} got no traffic and was removed; traffic stays on ${servingLine(state)}`);
     }
   });
@@ -323,7 +327,7 @@ export interface CommandOptions {
   readonly breakStaleLock?: boolean;
 }
 
-/** Finishes an unfinished canary (its deploy was stopped): all traffic to the candidate, no analysis. */
+/** Finishes an interrupted deploy (blue-green or canary): all traffic to the candidate, no analysis. */
 export async function promote(config: DeployConfig, deps: DeployDeps, options: CommandOptions = {}): Promise<DeployResult> {
   const ctx = contextOf(config, deps);
   return withLock(ctx, 'promote', options.breakStaleLock, async () => {
@@ -344,6 +348,9 @@ export async function rollback(config: DeployConfig, deps: DeployDeps, options: 
   const ctx = contextOf(config, deps);
   return withLock(ctx, 'rollback', options.breakStaleLock, async () => {
     const state = loadState(stateFileOf(config), ctx.now());
+    if (state.candidate && state.serving === null) {
+      throw new DeployError(`the interrupted first deploy of ${state.candidate.release} has no earlier version to return to: finish it with \`nx run backend:promote\``);
+    }
     if (state.candidate) {
       return abortCanary(ctx, state, state.candidate, [], 'rolled-back', 'rolled back by hand', ctx.now());
     }
