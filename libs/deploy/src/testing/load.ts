@@ -25,6 +25,8 @@ export interface LoadReport {
    */
   readonly resentOnClosedConnection: number;
   byRelease(from?: number, until?: number): Record<string, number>;
+  /** The first few requests that failed or were not 2xx, for an assertion's message. */
+  problems(): string;
 }
 
 export interface LoadOptions {
@@ -48,7 +50,8 @@ export function startLoad(options: LoadOptions): LoadRun {
 
   const once = (sentAt: number, retry: boolean): Promise<void> =>
     new Promise((resolve) => {
-      const request = get(options.url, { agent, timeout: 10_000 }, (response) => {
+      // The resend goes over a new connection: another idle one may be closing too.
+      const request = get(options.url, { agent: retry ? false : agent, timeout: 10_000 }, (response) => {
         response.resume();
         response.on('end', () => {
           samples.push({ at: sentAt, ms: Date.now() - sentAt, status: response.statusCode ?? 0, release: String(response.headers['x-satvach-release'] ?? '') });
@@ -92,6 +95,10 @@ export function startLoad(options: LoadOptions): LoadRun {
         failed: sorted.filter((sample) => sample.status === 0).length,
         non2xx: sorted.filter((sample) => sample.status !== 0 && (sample.status < 200 || sample.status > 299)).length,
         resentOnClosedConnection: resent,
+        problems() {
+          const bad = sorted.filter((sample) => sample.status < 200 || sample.status > 299);
+          return JSON.stringify({ bad: bad.length, first: bad.slice(0, 5).map((sample) => ({ ...sample, at: new Date(sample.at).toISOString() })) });
+        },
         byRelease(from = 0, until = Number.POSITIVE_INFINITY) {
           const counts: Record<string, number> = {};
           for (const sample of sorted) if (sample.at >= from && sample.at < until) counts[sample.release] = (counts[sample.release] ?? 0) + 1;
