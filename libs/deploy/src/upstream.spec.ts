@@ -8,7 +8,7 @@ const config = parseDeployConfig({ colours: { blue: { hostPort: 8001 }, green: {
 describe('upstream config', () => {
   it('one colour: a plain server line', () => {
     expect(renderUpstream({ name: 'satvach_api', keepalive: 32, servers: [{ address: '127.0.0.1:8001', weight: 100 }], comment: 'blue' })).toBe(
-      ['# blue', 'upstream satvach_api {', '  server 127.0.0.1:8001;', '  keepalive 32;', '}', ''].join('\n'),
+      ['# blue', 'upstream satvach_api {', '  server 127.0.0.1:8001;', '  keepalive 32;', '  keepalive_timeout 4s;', '}', ''].join('\n'),
     );
   });
 

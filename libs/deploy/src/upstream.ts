@@ -14,6 +14,12 @@ export interface UpstreamSpec {
 
 const ADDRESS = /^[A-Za-z0-9.-]+:\d{1,5}$/;
 
+/**
+ * nginx must drop an idle upstream connection before the backend does (uvicorn: 5 s), or a request
+ * sent on a connection the backend is closing fails with 502 when no other server is left to retry.
+ */
+export const UPSTREAM_IDLE_SECONDS = 4;
+
 /** The edge's `upstream` block. Shares are nginx weights: smooth weighted round robin splits exactly. */
 export function renderUpstream(spec: UpstreamSpec): string {
   const servers = spec.servers.filter((server) => server.weight > 0);
@@ -26,5 +32,5 @@ export function renderUpstream(spec: UpstreamSpec): string {
   }
   const lines = servers.map((server) => (servers.length === 1 ? `  server ${server.address};` : `  server ${server.address} weight=${server.weight};`));
   const comment = spec.comment.split('\n').map((line) => `# ${line}`);
-  return [...comment, `upstream ${spec.name} {`, ...lines, `  keepalive ${spec.keepalive};`, '}', ''].join('\n');
+  return [...comment, `upstream ${spec.name} {`, ...lines, `  keepalive ${spec.keepalive};`, `  keepalive_timeout ${UPSTREAM_IDLE_SECONDS}s;`, '}', ''].join('\n');
 }

@@ -59,7 +59,10 @@ class Settings(BaseSettings):
     release: str = Field(
         default="dev",
         pattern=r"^[A-Za-z0-9._:@/+-]{1,128}$",
-        description="Release this process serves (the deploy sets it); sent as X-Satvach-Release.",
+        description=(
+            "Release this process serves (the deploy sets it); "
+            "sent as X-Satvach-Release on every response."
+        ),
     )
     fault_5xx_rate: float = Field(
         default=0,
