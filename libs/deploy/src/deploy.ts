@@ -210,13 +210,20 @@ function planLines(ctx: Context, request: DeployRequest, state: DeployState, col
   return lines;
 }
 
+/** What the backend accepts as SATVACH_RELEASE; it also lands in the upstream file's comment. */
+const RELEASE_NAME = /^[A-Za-z0-9._:@/+-]{1,128}$/;
+
 export async function deploy(config: DeployConfig, request: DeployRequest, deps: DeployDeps): Promise<DeployResult> {
   const ctx = contextOf(config, deps);
+  const release = request.release ?? request.image;
+  if (!RELEASE_NAME.test(release)) {
+    throw new DeployError(`release name "${release.slice(0, 140)}" (--release, else the image reference) may hold only A-Z a-z 0-9 . _ : @ / + - and at most 128 characters; nothing was changed`);
+  }
   if (request.dryRun) {
     const state = loadState(stateFileOf(config), ctx.now());
     const colour = state.serving ? otherColour(state.serving.colour) : 'blue';
     const facts = await ctx.docker.inspectImage(request.image);
-    for (const line of planLines(ctx, request, state, colour, facts, request.release ?? request.image)) ctx.log(line);
+    for (const line of planLines(ctx, request, state, colour, facts, release)) ctx.log(line);
     return { outcome: 'planned', state, windows: [] };
   }
   return withLock(ctx, `deploy --strategy=${request.strategy} --image=${request.image}`, request.breakStaleLock, async () => {
@@ -228,7 +235,6 @@ export async function deploy(config: DeployConfig, request: DeployRequest, deps:
       throw new DeployError('a canary needs a serving version to compare with; deploy the first version with --strategy=blue-green');
     }
     const facts = await resolveImage(ctx, request.image, true, servingLine(state));
-    const release = request.release ?? request.image;
     if (state.serving?.imageId === facts.id) {
       ctx.log(`${request.image} (${facts.id}) is already serving on ${state.serving.colour}; nothing to do`);
       return { outcome: 'unchanged', state, windows: [] };
