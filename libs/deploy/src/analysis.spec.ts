@@ -3,11 +3,12 @@ import { analyseWindow, parseEdgeLog, percentile } from './analysis.ts';
 import { parseDeployConfig } from './config.ts';
 
 const limits = parseDeployConfig({ colours: { blue: { hostPort: 8001 }, green: { hostPort: 8002 } }, envFile: 'e', edge: { container: 'edge' } }, 'c', '/').canary.analysis;
-const addresses = { stable: '127.0.0.1:8001', canary: '127.0.0.1:8002' };
+const addresses = { stable: '172.18.0.5:8001', canary: '172.18.0.6:8002' };
+const ports = { stable: 8001, canary: 8002 };
 
 /** A line exactly as the edge's `log_format json` writes it. */
-function line(upstream: string, status: number, upstreamTime: string, requestTime = 0.01): string {
-  return `{"time":"2026-11-28T12:00:01+00:00","request_id":"r","remote":"127.0.0.1","method":"GET","uri":"/api/places","status":${status},"bytes":10,"encoding":"","request_time":${requestTime},"upstream":"${upstream}","upstream_time":"${upstreamTime}","user_agent":"load"}`;
+function line(upstream: string, status: number, upstreamTime: string, requestTime = 0.01, upstreamStatus = String(status), uri = '/api/places'): string {
+  return `{"time":"2026-11-28T12:00:01+00:00","request_id":"r","remote":"127.0.0.1","method":"GET","uri":"${uri}","status":${status},"bytes":10,"encoding":"","request_time":${requestTime},"upstream":"${upstream}","upstream_status":"${upstreamStatus}","upstream_time":"${upstreamTime}","user_agent":"load"}`;
 }
 
 function traffic(address: string, count: number, errors: number, latencySeconds: number): string[] {
@@ -15,21 +16,25 @@ function traffic(address: string, count: number, errors: number, latencySeconds:
 }
 
 describe('edge access log', () => {
-  it('reads proxied requests and skips static files and nginx messages', () => {
+  it('reads every upstream attempt and skips health checks, static files and nginx messages', () => {
+    const at = Date.parse('2026-11-28T12:00:01Z');
     const requests = parseEdgeLog(
       [
-        line('127.0.0.1:8001', 200, '0.012'),
-        line('', 200, ''),
+        line('172.18.0.5:8001', 200, '0.012'),
+        line('', 200, '', 0.01, ''),
+        line('172.18.0.5:8001', 200, '0.003', 0.01, '200', '/health/ready'),
         '2026/11/28 12:00:01 [notice] 1#1: signal process started',
-        line('127.0.0.1:8002, 127.0.0.1:8001', 200, '0.000, 0.020'),
-        line('127.0.0.1:8002', 502, '-', 0.2),
+        // The canary refused the connection; the edge retried on stable, the client saw 200.
+        line('172.18.0.6:8002, 172.18.0.5:8001', 200, '0.000, 0.020', 0.03, '502, 200'),
+        line('172.18.0.6:8002', 504, '-', 2, ''),
         '{"broken json',
       ].join('\n'),
     );
     expect(requests).toEqual([
-      { at: Date.parse('2026-11-28T12:00:01Z'), upstream: '127.0.0.1:8001', status: 200, latencyMs: 12 },
-      { at: Date.parse('2026-11-28T12:00:01Z'), upstream: '127.0.0.1:8001', status: 200, latencyMs: 20 },
-      { at: Date.parse('2026-11-28T12:00:01Z'), upstream: '127.0.0.1:8002', status: 502, latencyMs: 200 },
+      { at, upstream: '172.18.0.5:8001', status: 200, latencyMs: 12 },
+      { at, upstream: '172.18.0.6:8002', status: 502, latencyMs: 0 },
+      { at, upstream: '172.18.0.5:8001', status: 200, latencyMs: 20 },
+      { at, upstream: '172.18.0.6:8002', status: 504, latencyMs: 2000 },
     ]);
   });
 
@@ -42,7 +47,7 @@ describe('edge access log', () => {
 });
 
 describe('canary analysis window', () => {
-  const judge = (lines: string[]) => analyseWindow(parseEdgeLog(lines.join('\n')), addresses, limits);
+  const judge = (lines: string[]) => analyseWindow(parseEdgeLog(lines.join('\n')), ports, limits);
 
   it('passes a canary that behaves like stable', () => {
     const result = judge([...traffic(addresses.stable, 900, 1, 0.02), ...traffic(addresses.canary, 100, 0, 0.021)]);

@@ -1,17 +1,22 @@
 import type { AnalysisConfig } from './config.ts';
 
-/** One proxied request from the edge's JSON access log. */
+/** One attempt of a proxied request at one upstream, from the edge's JSON access log. */
 export interface EdgeRequest {
   readonly at: number;
-  /** The upstream that answered (the last one tried when nginx retried). */
+  /** The upstream tried, ip:port as nginx logs it. */
   readonly upstream: string;
   readonly status: number;
   readonly latencyMs: number;
 }
 
+// nginx separates retries at other servers with ", " and internal redirects with " : ".
+const ATTEMPTS = /\s*[,:]\s+/;
+
 /**
- * Reads the edge's JSON log lines (see apps/frontend/nginx/nginx.conf `log_format json`); lines that
- * are not proxied requests (static files, nginx's own messages) are skipped.
+ * Reads the edge's JSON log lines (apps/frontend/nginx/nginx.conf `log_format json`) into one entry
+ * per upstream attempt: a request the edge retried elsewhere still counts as a failure of the first
+ * upstream. Health checks (never faulted, and not user traffic), static files and nginx's own
+ * messages are skipped.
  */
 export function parseEdgeLog(text: string): EdgeRequest[] {
   const requests: EdgeRequest[] = [];
@@ -23,16 +28,31 @@ export function parseEdgeLog(text: string): EdgeRequest[] {
     } catch {
       continue;
     }
-    const upstreams = String(entry.upstream ?? '').split(/\s*[,:]\s+/).filter((part) => part !== '' && part !== '-');
-    const upstream = upstreams.at(-1);
-    if (upstream === undefined || typeof entry.status !== 'number') continue;
-    const times = String(entry.upstream_time ?? '').split(/\s*[,:]\s+/);
-    const seconds = Number.parseFloat(times.at(-1) ?? '');
-    const latency = Number.isFinite(seconds) ? seconds : Number(entry.request_time);
+    if (String(entry.uri ?? '').startsWith('/health')) continue;
+    const upstreams = String(entry.upstream ?? '').split(ATTEMPTS);
+    const statuses = String(entry.upstream_status ?? '').split(ATTEMPTS);
+    const times = String(entry.upstream_time ?? '').split(ATTEMPTS);
     const at = Date.parse(String(entry.time ?? ''));
-    requests.push({ at: Number.isFinite(at) ? at : 0, upstream, status: entry.status, latencyMs: Number.isFinite(latency) ? latency * 1000 : 0 });
+    upstreams.forEach((upstream, attempt) => {
+      if (upstream === '' || upstream === '-') return;
+      const last = attempt === upstreams.length - 1;
+      const status = Number.parseInt(statuses[attempt] ?? '', 10);
+      const seconds = Number.parseFloat(times[attempt] ?? '');
+      requests.push({
+        at: Number.isFinite(at) ? at : 0,
+        upstream,
+        // No status from an upstream that failed to answer (refused, reset, timed out) is a 502 for it.
+        status: Number.isFinite(status) ? status : last && typeof entry.status === 'number' ? entry.status : 502,
+        latencyMs: Number.isFinite(seconds) ? seconds * 1000 : Number(entry.request_time) * 1000 || 0,
+      });
+    });
   }
   return requests;
+}
+
+/** The port of an `ip:port` upstream, which is what tells the colours apart. */
+export function portOf(upstream: string): number {
+  return Number(upstream.slice(upstream.lastIndexOf(':') + 1));
 }
 
 export interface VersionStats {
@@ -59,7 +79,7 @@ export function percentile(values: readonly number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(p * sorted.length) - 1))] ?? 0;
 }
 
-export function statsOf(requests: readonly EdgeRequest[]): VersionStats {
+function statsOf(requests: readonly EdgeRequest[]): VersionStats {
   const errors5xx = requests.filter((request) => request.status >= 500).length;
   return {
     requests: requests.length,
@@ -72,9 +92,9 @@ export function statsOf(requests: readonly EdgeRequest[]): VersionStats {
 const pct = (rate: number) => `${(rate * 100).toFixed(1)} %`;
 
 /** Judges one window: the canary against stable on the same traffic, never on too little data. */
-export function analyseWindow(requests: readonly EdgeRequest[], addresses: { stable: string; canary: string }, limits: AnalysisConfig): WindowAnalysis {
-  const stable = statsOf(requests.filter((request) => request.upstream === addresses.stable));
-  const canary = statsOf(requests.filter((request) => request.upstream === addresses.canary));
+export function analyseWindow(requests: readonly EdgeRequest[], ports: { stable: number; canary: number }, limits: AnalysisConfig): WindowAnalysis {
+  const stable = statsOf(requests.filter((request) => portOf(request.upstream) === ports.stable));
+  const canary = statsOf(requests.filter((request) => portOf(request.upstream) === ports.canary));
   if (canary.requests < limits.minRequests) {
     return { verdict: 'insufficient', stable, canary, reasons: [`only ${canary.requests} canary request(s), at least ${limits.minRequests} are needed to judge`] };
   }

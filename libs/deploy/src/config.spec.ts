@@ -11,7 +11,7 @@ describe('deploy configuration', () => {
     expect(config.networks).toEqual(['satvach_backend', 'satvach_edge']);
     expect(config.canary.steps).toEqual([10, 50, 100]);
     expect(config.canary.analysis.intervalSeconds).toBe(10);
-    expect(upstreamAddress(config, 'green')).toBe('satvach-backend-green:8000');
+    expect(upstreamAddress(config, 'green')).toBe('satvach-backend-green:8002');
     expect(healthUrl(config, 'blue')).toBe('http://127.0.0.1:8001/health/ready');
   });
 

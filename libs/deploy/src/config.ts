@@ -30,7 +30,7 @@ const AnalysisSchema = z.strictObject({
   checksPerStep: z.number().int().min(1).default(2),
 });
 
-export const DeployConfigSchema = z.strictObject({
+const DeployConfigSchema = z.strictObject({
   /** Containers are named `<containerPrefix>-blue` and `<containerPrefix>-green`. */
   containerPrefix: containerName.default('satvach-backend'),
   /**
@@ -44,15 +44,17 @@ export const DeployConfigSchema = z.strictObject({
     .check((ctx) => {
       if (ctx.value.includes('host') && ctx.value.length > 1) ctx.issues.push({ code: 'custom', input: ctx.value, message: '"host" cannot be combined with other networks' });
     }),
-  /** Port the service listens on inside its container (bridge networks); with "host" the colour's hostPort is used. */
-  containerPort: port.default(8000),
-  /** Each colour is published on 127.0.0.1:<hostPort> for health probes (and is its address on host networks). */
+  /**
+   * Each colour listens on its own port, inside its container too, and is published on
+   * 127.0.0.1:<port> for health probes: nginx logs upstreams as ip:port, so the port is what tells
+   * the colours apart in the access log on any network.
+   */
   colours: z.strictObject({ blue: z.strictObject({ hostPort: port }), green: z.strictObject({ hostPort: port }) }),
   /** The service's environment (secrets included): handed to `docker run --env-file`, never read into argv or logs. */
   envFile: z.string().min(1),
   /** The env variable that tells the service which release it is (sent back as a response header). */
   releaseEnv: z.string().regex(/^[A-Z_][A-Z0-9_]*$/).default('SATVACH_RELEASE'),
-  /** The env variable that sets the service's port (host networking). */
+  /** The env variable that sets the service's port. */
   portEnv: z.string().regex(/^[A-Z_][A-Z0-9_]*$/).default('SATVACH_PORT'),
   health: z
     .strictObject({
@@ -140,7 +142,7 @@ export function loadDeployConfig(file: string, baseDir: string): DeployConfig {
 
 /** Where the edge reaches a colour: its loopback port on host networks, its container name otherwise. */
 export function upstreamAddress(config: DeployConfig, colour: Colour): string {
-  return isHostNetwork(config) ? `127.0.0.1:${config.colours[colour].hostPort}` : `${containerNameOf(config, colour)}:${config.containerPort}`;
+  return `${isHostNetwork(config) ? '127.0.0.1' : containerNameOf(config, colour)}:${config.colours[colour].hostPort}`;
 }
 
 export function isHostNetwork(config: DeployConfig): boolean {

@@ -2,8 +2,8 @@ import type { Command, RunFn } from '@satvach/exec';
 import { type Colour, containerNameOf, type DeployConfig, isHostNetwork } from './config.ts';
 
 /** Labels on every colour container: `docker ps --filter label=dev.satvach.deploy.colour` lists them. */
-export const COLOUR_LABEL = 'dev.satvach.deploy.colour';
-export const RELEASE_LABEL = 'dev.satvach.deploy.release';
+const COLOUR_LABEL = 'dev.satvach.deploy.colour';
+const RELEASE_LABEL = 'dev.satvach.deploy.release';
 
 export interface ColourRun {
   readonly colour: Colour;
@@ -17,9 +17,7 @@ export interface ColourRun {
  */
 export function createColourArgs(config: DeployConfig, run: ColourRun): string[] {
   const { hostPort } = config.colours[run.colour];
-  const network = isHostNetwork(config)
-    ? ['--network', 'host', '--env', `${config.portEnv}=${hostPort}`]
-    : ['--network', config.networks[0] ?? '', '--publish', `127.0.0.1:${hostPort}:${config.containerPort}`];
+  const network = isHostNetwork(config) ? ['--network', 'host'] : ['--network', config.networks[0] ?? '', '--publish', `127.0.0.1:${hostPort}:${hostPort}`];
   return [
     'create',
     '--name',
@@ -31,6 +29,8 @@ export function createColourArgs(config: DeployConfig, run: ColourRun): string[]
     config.envFile,
     '--env',
     `${config.releaseEnv}=${run.release}`,
+    '--env',
+    `${config.portEnv}=${hostPort}`,
     '--label',
     `${COLOUR_LABEL}=${run.colour}`,
     '--label',
