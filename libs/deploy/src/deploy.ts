@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { type AnalysisConfig, type Colour, containerNameOf, type DeployConfig, healthUrl, lockFileOf, otherColour, stateFileOf, upstreamAddress, upstreamFileOf } from './config.ts';
-import { analyseWindow, parseEdgeLog, type WindowAnalysis } from './analysis.ts';
+import { type AnalysisConfig, type Colour, containerNameOf, type DeployConfig, healthUrl, lockFileOf, otherColour, stateFileOf, upstreamFileOf } from './config.ts';
+import { analyseWindow, parseEdgeLog, portOf, type WindowAnalysis } from './analysis.ts';
 import type { DockerHost, ImageFacts } from './docker.ts';
 import { describeShares, EdgeConfigError, renderShares, type Shares, switchUpstream } from './edge.ts';
 import { acquireLock } from './lock.ts';
@@ -36,7 +36,7 @@ export interface DeployResult {
   readonly state: DeployState;
   /** Canary only: every analysis window, in order. */
   readonly windows: readonly WindowAnalysis[];
-  /** Seconds from the start of the first failed window to traffic being back on stable. */
+  /** Canary rollbacks: seconds from the start of the first failed window (or of the window that ended the canary) to traffic being back on stable. */
   readonly rollbackSeconds?: number;
   readonly switchSeconds?: number;
 }
@@ -70,10 +70,9 @@ async function withLock<T>(ctx: Context, command: string, breakStale: boolean | 
   }
 }
 
-async function resolveImage(ctx: Context, ref: string, pull: boolean, serving: string): Promise<ImageFacts> {
+async function resolveImage(ctx: Context, ref: string, serving: string): Promise<ImageFacts> {
   const local = await ctx.docker.inspectImage(ref);
   if (local !== undefined) return local;
-  if (!pull) throw new DeployError(`image ${ref} is not on this host (a real deploy would pull it)`);
   ctx.log(`pulling ${ref}`);
   try {
     await ctx.docker.pull(ref);
@@ -126,12 +125,16 @@ async function waitHealthy(ctx: Context, colour: Colour): Promise<void> {
   }
 }
 
+function requireEnvFile(ctx: Context, state: DeployState): void {
+  if (!existsSync(ctx.config.envFile)) {
+    throw new DeployError(`the service env file ${ctx.config.envFile} (envFile in the deploy config) does not exist; create it (runbooks/deploy/README.md, "Setting up a host"); traffic stays on ${servingLine(state)}`);
+  }
+}
+
 /** Starts `imageId` as `colour` and waits for its health; on failure the container is removed and the error says traffic did not move. */
 async function startCandidate(ctx: Context, colour: Colour, facts: ImageFacts, release: string, state: DeployState): Promise<void> {
   const name = containerNameOf(ctx.config, colour);
-  if (!existsSync(ctx.config.envFile)) {
-    throw new DeployError(`the service env file ${ctx.config.envFile} (envFile in the deploy config) does not exist; create it (see docker/deploy/README.md); traffic stays on ${servingLine(state)}`);
-  }
+  requireEnvFile(ctx, state);
   await ctx.docker.remove(name);
   ctx.log(`starting ${name} from ${facts.id.slice(0, 19)} (release ${release}) on 127.0.0.1:${ctx.config.colours[colour].hostPort}`);
   try {
@@ -139,7 +142,7 @@ async function startCandidate(ctx: Context, colour: Colour, facts: ImageFacts, r
     await waitHealthy(ctx, colour);
   } catch (error) {
     await ctx.docker.remove(name);
-    throw new DeployError(`${(error as Error).message}\nthe new version got no traffic; traffic stays on ${servingLine(state)}`);
+    throw new DeployError(`${(error as Error).message}\n${name} got no traffic and was removed; traffic stays on ${servingLine(state)}`);
   }
   ctx.log(`${name} is healthy`);
 }
@@ -156,8 +159,6 @@ async function applyShares(ctx: Context, shares: Shares, releases: Partial<Recor
   const outcome = await switchUpstream(ctx.config, ctx.docker, renderShares(ctx.config, shares, releases));
   if (outcome === 'edge-not-running') {
     ctx.log(`the edge ${ctx.config.edge.container} is not running: ${upstreamFileOf(ctx.config)} now sends ${describeShares(shares)}, which it loads when it starts`);
-  } else if (outcome === 'reload-pending') {
-    ctx.log(`warning: ${ctx.config.edge.container} was told to reload (${describeShares(shares)}) but its old nginx workers were still routing 10 s later`);
   } else {
     ctx.log(`edge reloaded: ${describeShares(shares)}`);
   }
@@ -167,11 +168,11 @@ async function applyShares(ctx: Context, shares: Shares, releases: Partial<Recor
 async function drain(ctx: Context, colour: Colour, since: Date): Promise<void> {
   const { drainTimeoutSeconds, drainQuietSeconds, container } = ctx.config.edge;
   if ((await ctx.docker.container(container))?.running !== true) return;
-  const address = upstreamAddress(ctx.config, colour);
+  const port = ctx.config.colours[colour].hostPort;
   const deadline = since.getTime() + drainTimeoutSeconds * 1000;
   for (;;) {
     await ctx.sleep(500);
-    const requests = parseEdgeLog(await ctx.docker.logsSince(container, since)).filter((request) => request.upstream === address);
+    const requests = parseEdgeLog(await ctx.docker.logsSince(container, since)).filter((request) => portOf(request.upstream) === port);
     const lastAt = Math.max(since.getTime(), ...requests.map((request) => request.at));
     // The log's times have whole seconds; one more second keeps a request in that second from being missed.
     if (Date.now() - lastAt >= (drainQuietSeconds + 1) * 1000) {
@@ -219,8 +220,18 @@ export async function deploy(config: DeployConfig, request: DeployRequest, deps:
   if (!RELEASE_NAME.test(release)) {
     throw new DeployError(`release name "${release.slice(0, 140)}" (--release, else the image reference) may hold only A-Z a-z 0-9 . _ : @ / + - and at most 128 characters; nothing was changed`);
   }
+  const refuse = (state: DeployState) => {
+    if (state.candidate) {
+      throw new DeployError(`a ${state.candidate.strategy} of ${state.candidate.release} is unfinished (${state.candidate.weight} % of traffic): run \`nx run backend:promote\` or \`nx run backend:rollback\` first`);
+    }
+    if (request.strategy === 'canary' && state.serving === null) {
+      throw new DeployError('a canary needs a serving version to compare with; deploy the first version with --strategy=blue-green');
+    }
+    requireEnvFile(ctx, state);
+  };
   if (request.dryRun) {
     const state = loadState(stateFileOf(config), ctx.now());
+    refuse(state);
     const colour = state.serving ? otherColour(state.serving.colour) : 'blue';
     const facts = await ctx.docker.inspectImage(request.image);
     for (const line of planLines(ctx, request, state, colour, facts, release)) ctx.log(line);
@@ -228,13 +239,8 @@ export async function deploy(config: DeployConfig, request: DeployRequest, deps:
   }
   return withLock(ctx, `deploy --strategy=${request.strategy} --image=${request.image}`, request.breakStaleLock, async () => {
     let state = loadState(stateFileOf(config), ctx.now());
-    if (state.candidate) {
-      throw new DeployError(`a ${state.candidate.strategy} of ${state.candidate.release} is unfinished (${state.candidate.weight} % of traffic): run \`nx run backend:promote\` or \`nx run backend:rollback\` first`);
-    }
-    if (request.strategy === 'canary' && state.serving === null) {
-      throw new DeployError('a canary needs a serving version to compare with; deploy the first version with --strategy=blue-green');
-    }
-    const facts = await resolveImage(ctx, request.image, true, servingLine(state));
+    refuse(state);
+    const facts = await resolveImage(ctx, request.image, servingLine(state));
     if (state.serving?.imageId === facts.id) {
       ctx.log(`${request.image} (${facts.id}) is already serving on ${state.serving.colour}; nothing to do`);
       return { outcome: 'unchanged', state, windows: [] };
@@ -249,22 +255,38 @@ export async function deploy(config: DeployConfig, request: DeployRequest, deps:
     // The idle colour holds the previous release; replacing it ends that rollback target.
     if (state.previous?.colour === colour) state = saveState(stateFileOf(config), { ...state, previous: null }, ctx.now());
     await startCandidate(ctx, colour, facts, release, state);
-    const strategy = state.serving === null ? 'blue-green' : request.strategy;
-    const candidate: Candidate = { ...releaseOf(ctx, colour, request.image, facts, release), strategy, weight: 0 };
+    const candidate: Candidate = { ...releaseOf(ctx, colour, request.image, facts, release), strategy: request.strategy, weight: 0 };
     // Recorded before any switch: if this process dies mid-way, `rollback` or `promote` finishes the job.
     state = saveState(stateFileOf(config), { ...state, candidate }, ctx.now());
     try {
-      if (strategy === 'blue-green') return await completeSwitch(ctx, state, releaseOfCandidate(candidate), 'deployed', `blue-green to ${colour}`);
+      if (request.strategy === 'blue-green') return await completeSwitch(ctx, state, releaseOfCandidate(candidate), 'deployed', `blue-green to ${colour}`);
       return await runCanary(ctx, state, candidate);
     } catch (error) {
-      // The edge refused the first switch: the new version never had traffic, so it goes.
-      const now = loadState(stateFileOf(config), ctx.now());
-      if (!(error instanceof EdgeConfigError) || (now.candidate?.weight ?? 0) > 0) throw error;
-      await ctx.docker.remove(containerNameOf(config, colour));
-      saveState(stateFileOf(config), { ...now, candidate: null }, ctx.now());
-      throw new DeployError(`${error.message}\n${containerNameOf(config, colour)} got no traffic and was removed; traffic stays on ${servingLine(state)}`);
+      throw await recoverFromFailedSwitch(ctx, colour, error as Error);
     }
   });
+}
+
+/**
+ * After a failure past the candidate's start: a candidate without traffic is removed; one with a
+ * share loses it (the canary is rolled back) so nothing unwatched keeps serving users.
+ */
+async function recoverFromFailedSwitch(ctx: Context, colour: Colour, error: Error): Promise<Error> {
+  const state = loadState(stateFileOf(ctx.config), ctx.now());
+  const name = containerNameOf(ctx.config, colour);
+  if (state.candidate === null) return error;
+  if (state.candidate.weight === 0 && error instanceof EdgeConfigError) {
+    await ctx.docker.remove(name);
+    saveState(stateFileOf(ctx.config), { ...state, candidate: null }, ctx.now());
+    return new DeployError(`${error.message}\n${name} got no traffic and was removed; traffic stays on ${servingLine(state)}`);
+  }
+  if (state.serving === null) return new DeployError(`${error.message}\nthe first deploy is unfinished: run \`nx run backend:promote\` once the cause is fixed`);
+  try {
+    await abortCanary(ctx, state, state.candidate, [], 'aborted', `the deploy failed: ${error.message.split('\n')[0]}`, ctx.now());
+    return new DeployError(`${error.message}\nthe candidate's share was taken back; traffic is on ${servingLine(state)}`);
+  } catch (rollbackError) {
+    return new DeployError(`${error.message}\nand taking the candidate's share back failed too (${(rollbackError as Error).message.split('\n')[0]}): run \`nx run backend:rollback\``);
+  }
 }
 
 /** All traffic to `next`; the serving version becomes previous, drained but kept running. */
@@ -282,7 +304,7 @@ async function completeSwitch(ctx: Context, state: DeployState, next: Release, a
 async function runCanary(ctx: Context, initial: DeployState, candidate: Candidate): Promise<DeployResult> {
   const stable = initial.serving!;
   const limits: AnalysisConfig = ctx.config.canary.analysis;
-  const addresses = { stable: upstreamAddress(ctx.config, stable.colour), canary: upstreamAddress(ctx.config, candidate.colour) };
+  const ports = { stable: ctx.config.colours[stable.colour].hostPort, canary: ctx.config.colours[candidate.colour].hostPort };
   const releases = releasesByColour(stable, candidate);
   const windows: WindowAnalysis[] = [];
   let state = initial;
@@ -294,23 +316,28 @@ async function runCanary(ctx: Context, initial: DeployState, candidate: Candidat
     state = saveState(stateFileOf(ctx.config), { ...state, candidate: { ...candidate, weight: step } }, ctx.now());
     let passed = 0;
     let extensions = 0;
+    let from = ctx.now();
     while (passed < limits.checksPerStep) {
-      const from = ctx.now();
       await ctx.sleep(limits.intervalSeconds * 1000);
-      const log = await ctx.docker.logsSince(ctx.config.edge.container, from);
-      const analysis = analyseWindow(parseEdgeLog(log), addresses, limits);
+      const analysis = analyseWindow(parseEdgeLog(await ctx.docker.logsSince(ctx.config.edge.container, from)), ports, limits);
       windows.push(analysis);
       ctx.log(`canary ${step} %: ${analysis.verdict} — ${analysis.reasons.join('; ')}`);
-      if (analysis.verdict === 'pass') passed++;
-      if (analysis.verdict === 'insufficient' && ++extensions > limits.maxExtensions) {
-        return abortCanary(ctx, state, candidate, windows, 'aborted', `not enough traffic to judge: ${extensions} window(s) with fewer than ${limits.minRequests} canary requests at ${step} %; never promoted on no data`, from);
+      if (analysis.verdict === 'insufficient') {
+        // Too little traffic: the same window grows by another interval, up to maxExtensions times.
+        if (++extensions > limits.maxExtensions) {
+          return abortCanary(ctx, state, candidate, windows, 'aborted', `not enough traffic to judge: fewer than ${limits.minRequests} canary requests in ${extensions * limits.intervalSeconds} s at ${step} %; never promoted on no data`, from);
+        }
+        continue;
       }
-      if (analysis.verdict === 'fail') {
+      if (analysis.verdict === 'pass') passed++;
+      else {
         firstFailureAt ??= from;
         if (++failed >= limits.maxFailedChecks) {
           return abortCanary(ctx, state, candidate, windows, 'rolled-back', `${failed} failed analysis window(s) at ${step} %: ${analysis.reasons.join('; ')}`, firstFailureAt);
         }
       }
+      extensions = 0;
+      from = ctx.now();
     }
   }
   const promoted = await completeSwitch(ctx, state, releaseOfCandidate(candidate), 'promoted', `canary through ${ctx.config.canary.steps.join(' → ')} %`);
@@ -340,8 +367,9 @@ export async function promote(config: DeployConfig, deps: DeployDeps, options: C
     const state = loadState(stateFileOf(config), ctx.now());
     const candidate = state.candidate;
     if (candidate === null) throw new DeployError(`nothing to promote: no canary is unfinished (serving ${servingLine(state)})`);
-    const check = await probe(healthUrl(config, candidate.colour));
-    if (!check.healthy) throw new DeployError(`the candidate ${candidate.release} on ${candidate.colour} is not healthy (${check.detail}); not promoted, run \`nx run backend:rollback\``);
+    await waitHealthy(ctx, candidate.colour).catch((error: Error) => {
+      throw new DeployError(`the candidate ${candidate.release} on ${candidate.colour} is not healthy, so it is not promoted: ${error.message}\nrun \`nx run backend:rollback\``);
+    });
     return completeSwitch(ctx, state, releaseOfCandidate(candidate), 'promoted', 'promoted by hand');
   });
 }
@@ -367,10 +395,14 @@ export async function rollback(config: DeployConfig, deps: DeployDeps, options: 
     if (container?.imageId !== target.imageId) {
       ctx.log(`${name} does not run ${target.release} any more; starting it again from ${target.imageId.slice(0, 19)}`);
       await startCandidate(ctx, target.colour, { id: target.imageId, digest: target.digest }, target.release, state);
-    } else if (!container.running) {
-      ctx.log(`${name} is stopped; starting it`);
-      await ctx.docker.restart(name);
-      await waitHealthy(ctx, target.colour);
+    } else {
+      if (!container.running) {
+        ctx.log(`${name} is stopped; starting it`);
+        await ctx.docker.restart(name);
+      }
+      await waitHealthy(ctx, target.colour).catch((error: Error) => {
+        throw new DeployError(`${error.message}\nthe previous version is not healthy, so traffic stays on ${servingLine(state)}`);
+      });
     }
     const started = ctx.now();
     await applyShares(ctx, { [target.colour]: 100 }, releasesByColour(target));

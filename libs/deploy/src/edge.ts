@@ -31,42 +31,48 @@ export function renderShares(config: DeployConfig, shares: Shares, releases: Par
   });
 }
 
-export type SwitchOutcome = 'reloaded' | 'reload-pending' | 'edge-not-running';
+export type SwitchOutcome = 'reloaded' | 'edge-not-running';
 
 /**
  * Makes `text` the edge's upstream: written into the running edge, checked by its own `nginx -t`, then
- * a graceful reload (old workers finish their requests). A config nginx rejects is put back at once,
- * before anything reloads. The host copy is written last, so it always holds what the edge serves.
+ * a graceful reload (old workers finish their requests) that counts once the old workers have
+ * retired. A config nginx rejects, or a reload that does not take, is put back at once. The host copy
+ * is renamed into place last, so it always holds what the edge serves.
  */
 export async function switchUpstream(config: DeployConfig, docker: DockerHost, text: string): Promise<SwitchOutcome> {
   const copy = upstreamFileOf(config);
   const { container, liveFile } = config.edge;
-  const persist = () => {
-    mkdirSync(dirname(copy), { recursive: true, mode: 0o755 });
-    writeFileSync(`${copy}.tmp`, text, { mode: 0o644 });
-    renameSync(`${copy}.tmp`, copy);
-  };
-  if ((await docker.container(container))?.running !== true) {
+  mkdirSync(dirname(copy), { recursive: true, mode: 0o755 });
+  writeFileSync(`${copy}.tmp`, text, { mode: 0o644 });
+  const persist = () => renameSync(`${copy}.tmp`, copy);
+  const edge = await docker.container(container);
+  if (edge === undefined) {
+    throw new EdgeConfigError(`the edge container ${container} (edge.container in the deploy config) does not exist: start the stack in deploy mode (npx nx run stack:up -c production) or fix the name; nothing was switched`);
+  }
+  if (!edge.running) {
     persist();
     return 'edge-not-running';
   }
   const previous = await docker.exec(container, ['cat', liveFile]);
   const writeLive = (content: string) => docker.exec(container, ['sh', '-c', 'cat >"$1.next" && mv "$1.next" "$1"', 'sh', liveFile], content);
+  const restore = async () => {
+    if (previous.ok) await writeLive(previous.output.endsWith('\n') ? previous.output : `${previous.output}\n`);
+  };
   const written = await writeLive(text);
   if (!written.ok) throw new EdgeConfigError(`cannot write ${liveFile} in ${container}: ${written.output}; nothing was reloaded`);
   const test = await docker.exec(container, ['nginx', '-t']);
   if (!test.ok) {
-    if (previous.ok) await writeLive(previous.output.endsWith('\n') ? previous.output : `${previous.output}\n`);
+    await restore();
     throw new EdgeConfigError(`nginx -t in ${container} rejected the new upstream, nothing was reloaded:\n${test.output}\n--- rejected upstream ---\n${text}`);
   }
   const before = await workers(docker, container);
   const reload = await docker.exec(container, ['nginx', '-s', 'reload']);
-  if (!reload.ok) {
-    if (previous.ok) await writeLive(previous.output.endsWith('\n') ? previous.output : `${previous.output}\n`);
-    throw new EdgeConfigError(`nginx -s reload in ${container} failed: ${reload.output}`);
+  if (!reload.ok || !(await reloadTookEffect(docker, container, before))) {
+    await restore();
+    throw new EdgeConfigError(`nginx in ${container} did not take the new upstream (${reload.ok ? `its old workers were still routing ${RELOAD_TIMEOUT_MS / 1000} s after the reload` : reload.output}); the previous upstream is back in ${liveFile}`);
   }
   persist();
-  return (await reloadTookEffect(docker, container, before)) ? 'reloaded' : 'reload-pending';
+  return 'reloaded';
 }
 
 // nginx's worker processes by pid, read from /proc (the edge image has no ps): "worker process", or

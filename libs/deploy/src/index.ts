@@ -1,4 +1,4 @@
-export { analyseWindow, type EdgeRequest, parseEdgeLog, percentile, statsOf, type Verdict, type VersionStats, type WindowAnalysis } from './analysis.ts';
+export { analyseWindow, type EdgeRequest, parseEdgeLog, percentile, portOf, type Verdict, type VersionStats, type WindowAnalysis } from './analysis.ts';
 export {
   type AnalysisConfig,
   type Colour,
@@ -6,7 +6,6 @@ export {
   containerNameOf,
   type DeployConfig,
   DeployConfigError,
-  DeployConfigSchema,
   healthUrl,
   isHostNetwork,
   loadDeployConfig,
@@ -18,8 +17,8 @@ export {
   upstreamFileOf,
 } from './config.ts';
 export { type CommandOptions, deploy, type DeployDeps, DeployError, type DeployRequest, type DeployResult, promote, rollback, status, type Strategy } from './deploy.ts';
-export { COLOUR_LABEL, type ContainerFacts, DockerHost, type ImageFacts, RELEASE_LABEL, connectArgs, createColourArgs } from './docker.ts';
+export { type ContainerFacts, DockerHost, type ImageFacts, connectArgs, createColourArgs } from './docker.ts';
 export { describeShares, EdgeConfigError, parseWorkers, reloadSettled, renderShares, type Shares, switchUpstream, type SwitchOutcome, type WorkerProcess } from './edge.ts';
 export { acquireLock, type DeployLock, DeployLockedError, type LockHolder } from './lock.ts';
-export { type DeployState, DeployStateError, DeployStateSchema, emptyState, loadState, type Release, saveState } from './state.ts';
+export { type DeployState, DeployStateError, loadState, type Release, saveState } from './state.ts';
 export { renderUpstream, type UpstreamServer, type UpstreamSpec } from './upstream.ts';
