@@ -37,7 +37,7 @@ describe('deploy lock', () => {
     expect(() => acquireLock(file, 'deploy')).toThrow(new RegExp(`held by a process that is no longer running \\(pid ${pid} .*--break-stale-lock`));
     const lines: string[] = [];
     const lock = acquireLock(file, 'deploy', { breakStale: true, log: (line) => lines.push(line) });
-    expect(lines.join('\n')).toContain(`breaking the stale deploy lock of pid ${pid}`);
+    expect(lines.join('\n')).toContain(`broke the stale deploy lock of pid ${pid}`);
     expect(lock.holder.pid).toBe(process.pid);
     lock.release();
   });

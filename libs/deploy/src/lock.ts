@@ -1,4 +1,4 @@
-import { closeSync, mkdirSync, openSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readFileSync, renameSync, unlinkSync, writeSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { dirname } from 'node:path';
 
@@ -47,7 +47,7 @@ function readHolder(file: string): LockHolder | undefined {
 export function acquireLock(file: string, command: string, options: { breakStale?: boolean; log?: (line: string) => void } = {}): DeployLock {
   mkdirSync(dirname(file), { recursive: true });
   const holder: LockHolder = { pid: process.pid, host: hostname(), command, startedAt: new Date().toISOString() };
-  for (let attempt = 0; attempt < 2; attempt++) {
+  for (let attempt = 0; attempt < 3; attempt++) {
     let fd: number;
     try {
       fd = openSync(file, 'wx', 0o600);
@@ -65,8 +65,21 @@ export function acquireLock(file: string, command: string, options: { breakStale
           `the deploy lock ${file} is held by a process that is no longer running (${where}); check \`nx run backend:deploy-status\`, then run again with --break-stale-lock`,
         );
       }
-      options.log?.(`breaking the stale deploy lock of ${where}`);
-      unlinkSync(file);
+      // Renamed, not deleted: of two deploys breaking the same stale lock only one rename succeeds, so
+      // the other cannot delete the lock the first has just taken.
+      const aside = `${file}.stale-${process.pid}`;
+      try {
+        renameSync(file, aside);
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code === 'ENOENT') continue;
+        throw error;
+      }
+      if (readHolder(aside)?.pid !== current.pid) {
+        renameSync(aside, file);
+        continue;
+      }
+      unlinkSync(aside);
+      options.log?.(`broke the stale deploy lock of ${where}`);
       continue;
     }
     writeSync(fd, `${JSON.stringify(holder)}\n`);
