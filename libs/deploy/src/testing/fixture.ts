@@ -2,16 +2,14 @@
 // backend's devtools, the edge nginx (the frontend image) on host networking, and backend images that
 // differ in the ways a release can: a new version, one answering 25 % 5xx, one 250 ms slower, one
 // that never gets healthy.
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { startServices, type Services, workspaceRoot } from '@satvach/backup/testing';
 import { run } from '@satvach/exec';
 import { type DeployConfig, parseDeployConfig } from '../config.ts';
 import { DockerHost } from '../docker.ts';
 
-export const workspaceRoot = resolve(import.meta.dirname, '../../../..');
 const backendDir = join(workspaceRoot, 'apps/backend');
-const python = join(backendDir, '.venv/bin/python');
 
 export const EDGE_URL = 'http://127.0.0.1:8080';
 export const LOAD_PATH = '/api/v1/places/nearby?lat=48.8566&lon=2.3522&radius_m=1000';
@@ -28,6 +26,8 @@ export type Variant = keyof typeof VARIANTS;
 
 export interface DeployFixture {
   readonly scratch: string;
+  /** The PostGIS and s3rver the backend runs against (their SATVACH_BACKUP_* env for db:backup too). */
+  readonly services: Services;
   readonly config: DeployConfig;
   readonly configFile: string;
   readonly docker: DockerHost;
@@ -35,8 +35,6 @@ export interface DeployFixture {
   readonly images: Record<Variant, string>;
   /** The database password, which must never appear in any output. */
   readonly databasePassword: string;
-  /** The backend's settings for the local PostGIS and s3rver (SATVACH_DATABASE_URL, SATVACH_S3_*). */
-  readonly backendEnv: Readonly<Record<string, string>>;
   /** Writes a config with these changes next to the main one and returns its path. */
   configWith(name: string, changes: Record<string, unknown>): string;
   teardown(): Promise<void>;
@@ -53,30 +51,18 @@ export interface FixtureOptions {
   readonly analysis?: Record<string, number>;
 }
 
-function parseEnvFile(text: string): Record<string, string> {
-  return Object.fromEntries(
-    text
-      .split('\n')
-      .filter((line) => /^[A-Z_][A-Z0-9_]*=/.test(line))
-      .map((line) => [line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1)]),
-  );
-}
-
 export async function startDeployFixture(options: FixtureOptions): Promise<DeployFixture> {
-  const scratch = mkdtempSync(join(tmpdir(), `${options.name}-`));
-  chmodSync(scratch, 0o755); // PostgreSQL runs as the postgres user and must reach its data dir.
+  const services = await startServices();
+  const scratch = services.root;
   const dockerRun = (args: string[], input?: string) => run({ file: options.docker, args, env: { DOCKER_BUILDKIT: '1', ...options.env }, ...(input === undefined ? {} : { input }) }, { quiet: true });
   const edge = `${options.name}-edge`;
   const prefix = `${options.name}-backend`;
-  const services = join(scratch, 'services');
   const cleanup = async () => {
     for (const name of [edge, `${prefix}-blue`, `${prefix}-green`]) await dockerRun(['rm', '--force', name]).catch(() => undefined);
-    await run({ file: python, args: ['devtools/local_services.py', 'down', '--state-dir', services], cwd: backendDir }, { quiet: true }).catch(() => undefined);
-    rmSync(scratch, { recursive: true, force: true });
+    await services.down();
   };
   try {
-    await run({ file: python, args: ['devtools/local_services.py', 'up', '--state-dir', services], cwd: backendDir }, { quiet: true });
-    const backendEnv = parseEnvFile(readFileSync(join(services, 'backend.env'), 'utf8'));
+    const { backendEnv } = services;
     const databaseUrl = backendEnv.SATVACH_DATABASE_URL ?? '';
     await run({ file: join(backendDir, '.venv/bin/alembic'), args: ['upgrade', 'head'], cwd: backendDir, env: { SATVACH_DATABASE_URL: databaseUrl } }, { quiet: true });
     const envFile = join(scratch, 'backend.env');
@@ -121,12 +107,12 @@ export async function startDeployFixture(options: FixtureOptions): Promise<Deplo
     }
     return {
       scratch,
+      services,
       config: parseDeployConfig(raw, configFile, scratch),
       configFile,
       docker: new DockerHost(run, options.docker, options.env),
       images,
       databasePassword: new URL(databaseUrl.replace('postgresql+asyncpg', 'http')).password,
-      backendEnv,
       configWith(name, changes) {
         const file = join(scratch, `${name}.json`);
         writeFileSync(file, JSON.stringify({ ...raw, ...changes }, null, 2));

@@ -288,14 +288,7 @@ describe('bad input leaves traffic on the serving version', () => {
 });
 
 describe('pre-deploy backup', () => {
-  const backupEnv = () => ({
-    SATVACH_BACKUP_DATABASE_URL: fixture.backendEnv.SATVACH_DATABASE_URL ?? '',
-    SATVACH_BACKUP_S3_ENDPOINT_URL: fixture.backendEnv.SATVACH_S3_ENDPOINT_URL ?? '',
-    SATVACH_BACKUP_S3_BUCKET: fixture.backendEnv.SATVACH_S3_BUCKET ?? '',
-    SATVACH_BACKUP_S3_ACCESS_KEY_ID: fixture.backendEnv.SATVACH_S3_ACCESS_KEY_ID ?? '',
-    SATVACH_BACKUP_S3_SECRET_ACCESS_KEY: fixture.backendEnv.SATVACH_S3_SECRET_ACCESS_KEY ?? '',
-    SATVACH_BACKUP_S3_PREFIX: 'pre-deploy',
-  });
+  const backupEnv = () => fixture.services.env({ SATVACH_BACKUP_S3_PREFIX: 'pre-deploy' });
 
   it('--backup runs db:backup before the new version starts; a failed backup deploys nothing', async () => {
     const before = readFileSync(stateFileOf(fixture.config), 'utf8');
