@@ -5,9 +5,8 @@ import { describe, expect, it } from 'vitest';
 import deployExecutor, { DEPLOY_DEFAULTS, DEPLOY_TARGET_DEFAULTS, imageOf } from './executor.ts';
 import { DEPLOY_STATUS_DEFAULTS } from '../deploy-status/executor.ts';
 import rollbackExecutor from '../rollback/executor.ts';
-import { contextFor, schemaDefaults, schemaOf } from '../executor-testing.ts';
+import { contextFor, expectExecutorContract } from '../executor-testing.ts';
 
-const here = import.meta.dirname;
 const context = contextFor('backend');
 
 describe('deploy executors', () => {
@@ -17,10 +16,7 @@ describe('deploy executors', () => {
     ['rollback', DEPLOY_TARGET_DEFAULTS],
     ['deploy-status', DEPLOY_STATUS_DEFAULTS],
   ])('%s: schema defaults equal the code constants, every property is described, it is registered', (name, defaults) => {
-    expect(schemaDefaults(name)).toEqual(defaults);
-    for (const [key, property] of Object.entries(schemaOf(name).properties)) expect(property.description, key).toBeTruthy();
-    const registry = JSON.parse(readFileSync(join(here, '../../../executors.json'), 'utf8')) as { executors: Record<string, { implementation: string; schema: string }> };
-    expect(registry.executors[name]).toMatchObject({ implementation: `./src/executors/${name}/executor.ts`, schema: `./src/executors/${name}/schema.json` });
+    expectExecutorContract(name, defaults);
   });
 
   it('the backend project uses the documented configuration', () => {
