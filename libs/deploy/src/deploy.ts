@@ -170,13 +170,20 @@ async function drain(ctx: Context, colour: Colour, since: Date): Promise<void> {
   if ((await ctx.docker.container(container))?.running !== true) return;
   const port = ctx.config.colours[colour].hostPort;
   const deadline = since.getTime() + drainTimeoutSeconds * 1000;
+  let lastAt = since.getTime();
+  let finished = 0;
+  let readFrom = since;
   for (;;) {
     await ctx.sleep(500);
-    const requests = parseEdgeLog(await ctx.docker.logsSince(container, since)).filter((request) => portOf(request.upstream) === port);
-    const lastAt = Math.max(since.getTime(), ...requests.map((request) => request.at));
+    // Each poll reads only the log lines since the last one.
+    const readTo = new Date();
+    const requests = parseEdgeLog(await ctx.docker.logsSince(container, readFrom, readTo)).filter((request) => portOf(request.upstream) === port);
+    readFrom = readTo;
+    finished += requests.length;
+    lastAt = Math.max(lastAt, ...requests.map((request) => request.at));
     // The log's times have whole seconds; one more second keeps a request in that second from being missed.
     if (Date.now() - lastAt >= (drainQuietSeconds + 1) * 1000) {
-      ctx.log(`${colour} drained (${requests.length} request(s) finished after the switch); it keeps running for rollback`);
+      ctx.log(`${colour} drained (${finished} request(s) finished after the switch); it keeps running for rollback`);
       return;
     }
     if (Date.now() > deadline) {

@@ -128,9 +128,10 @@ export class DockerHost {
     return result.ok ? [result.stdout, result.stderr].filter(Boolean).join('\n') : `(no logs: ${result.message})`;
   }
 
-  /** The container's stdout since `since` (the edge's access log). */
-  async logsSince(name: string, since: Date): Promise<string> {
-    const result = await this.#run(this.#command(['logs', '--since', since.toISOString(), name]), { quiet: true });
+  /** The container's stdout from `since` (until `until`, when given): the edge's access log. */
+  async logsSince(name: string, since: Date, until?: Date): Promise<string> {
+    const range = ['--since', since.toISOString(), ...(until === undefined ? [] : ['--until', until.toISOString()])];
+    const result = await this.#run(this.#command(['logs', ...range, name]), { quiet: true });
     return result.stdout;
   }
 
