@@ -405,7 +405,7 @@ export async function rollback(config: DeployConfig, deps: DeployDeps, options: 
     } else {
       if (!container.running) {
         ctx.log(`${name} is stopped; starting it`);
-        await ctx.docker.restart(name);
+        await ctx.docker.startAgain(name);
       }
       await waitHealthy(ctx, target.colour).catch((error: Error) => {
         throw new DeployError(`${error.message}\nthe previous version is not healthy, so traffic stays on ${servingLine(state)}`);

@@ -119,7 +119,8 @@ export class DockerHost {
     await this.#run(this.#command(['stop', '--time', '15', name]), { quiet: true });
   }
 
-  async restart(name: string): Promise<void> {
+  /** Starts an existing, stopped container again. */
+  async startAgain(name: string): Promise<void> {
     await this.#run(this.#command(['start', name]), { quiet: true });
   }
 
