@@ -296,8 +296,8 @@ async function recoverFromFailedSwitch(ctx: Context, colour: Colour, error: Erro
   }
 }
 
-/** All traffic to `next`; the serving version becomes previous, drained but kept running. */
-async function completeSwitch(ctx: Context, state: DeployState, next: Release, action: 'deployed' | 'promoted', detail: string): Promise<DeployResult> {
+/** All traffic to `next`; the serving version becomes previous, drained but kept running (so `rollback` undoes this). */
+async function completeSwitch(ctx: Context, state: DeployState, next: Release, action: 'deployed' | 'promoted' | 'rolled-back', detail: string): Promise<DeployResult> {
   const started = ctx.now();
   await applyShares(ctx, { [next.colour]: 100 }, releasesByColour(next));
   const switchSeconds = (ctx.now().getTime() - started.getTime()) / 1000;
@@ -411,14 +411,7 @@ export async function rollback(config: DeployConfig, deps: DeployDeps, options: 
         throw new DeployError(`${error.message}\nthe previous version is not healthy, so traffic stays on ${servingLine(state)}`);
       });
     }
-    const started = ctx.now();
-    await applyShares(ctx, { [target.colour]: 100 }, releasesByColour(target));
-    const switchSeconds = (ctx.now().getTime() - started.getTime()) / 1000;
-    const event = { at: ctx.now().toISOString(), action: 'rolled-back' as const, release: target.release, detail: `from ${state.serving.release}` };
-    const updated = saveState(stateFileOf(config), withEvent({ ...state, serving: target, previous: state.serving }, event), ctx.now());
-    await drain(ctx, state.serving.colour, started);
-    ctx.log(`serving ${target.colour}: ${target.release} again; ${state.serving.colour} (${state.serving.release}) keeps running, so \`nx run backend:rollback\` undoes this`);
-    return { outcome: 'rolled-back', state: updated, windows: [], switchSeconds };
+    return completeSwitch(ctx, state, target, 'rolled-back', `from ${state.serving.release}`);
   });
 }
 
