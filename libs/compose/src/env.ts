@@ -1,6 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parse as parseDotenv } from 'dotenv';
+import { type MaybeSecret, secret } from '@satvach/exec';
 import { validateImageRef } from '@satvach/image';
 import { z } from 'zod';
 
@@ -59,6 +60,7 @@ export type StackEnv = z.infer<typeof StackEnvSchema>;
 
 /** Variables whose value must never be printed; each may also be given as `<NAME>_FILE`. */
 export const SECRET_KEYS = ['POSTGRES_PASSWORD', 'MINIO_ROOT_PASSWORD', 'TUNNEL_TOKEN'] as const;
+const isSecretKey = (key: string) => (SECRET_KEYS as readonly string[]).includes(key);
 export const STACK_ENV_KEYS = Object.keys(StackEnvSchema.shape) as (keyof StackEnv)[];
 
 export class StackEnvError extends Error {
@@ -81,8 +83,8 @@ export interface LoadStackEnvInput {
 
 export interface LoadedStackEnv {
   env: StackEnv;
-  /** The values as compose should see them (strings), secrets resolved from files. */
-  composeEnv: Record<string, string>;
+  /** The values as compose should see them, secrets resolved from files and wrapped as `Secret`. */
+  composeEnv: Record<string, MaybeSecret>;
   /** Secret values, for redaction. */
   secrets: string[];
 }
@@ -140,7 +142,7 @@ export function loadStackEnv(input: LoadStackEnvInput): LoadedStackEnv {
   const composeEnv = Object.fromEntries(
     Object.entries(parsed.data)
       .filter(([, value]) => value !== undefined)
-      .map(([key, value]) => [key, String(value)]),
+      .map(([key, value]) => [key, isSecretKey(key) ? secret(String(value)) : String(value)]),
   );
   const secrets = SECRET_KEYS.map((key) => parsed.data[key]).filter((value): value is string => Boolean(value));
   return { env: parsed.data, composeEnv, secrets };

@@ -1,9 +1,9 @@
-import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type Command, type RunFn, type RunResult } from '@satvach/exec';
+import { CommandFailedError, type Command, run as realRun, type RunFn, type RunResult } from '@satvach/exec';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { renderedConfigPath, StackFailedError, stackUp, type StackUpRequest } from './stack.ts';
+import { renderedConfigPath, stackDown, StackFailedError, stackUp, type StackUpRequest } from './stack.ts';
 import { StackEnvError } from './env.ts';
 
 // The orchestration as data: a recorded docker client answers, so each branch (failure report,
@@ -82,6 +82,91 @@ describe('stackUp', () => {
     writeFileSync(envFile, 'POSTGRES_PASSWORD=short\n');
 
     await expect(stackUp({ ...request(), envFile }, run, quiet)).rejects.toBeInstanceOf(StackEnvError);
+    expect(calls).toEqual([]);
+  });
+
+  it('writes the rendered config as a new 0600 file in a 0700 directory, even over a world-readable older one', async () => {
+    const { run } = dockerAnswering('healthy');
+    const stateDir = join(dir, 'state');
+    const configFile = renderedConfigPath(stateDir, 'satvach-test');
+    mkdirSync(stateDir, { mode: 0o755 });
+    chmodSync(stateDir, 0o755);
+    writeFileSync(configFile, 'old: config\n', { mode: 0o644 });
+    chmodSync(configFile, 0o644);
+    const oldInode = statSync(configFile).ino;
+
+    await stackUp(request(), run, quiet);
+
+    // A new inode created 0600: no moment in which the secrets sat in a readable file.
+    expect(statSync(configFile).ino).not.toBe(oldInode);
+    expect(statSync(configFile).mode & 0o777).toBe(0o600);
+    expect(statSync(stateDir).mode & 0o777).toBe(0o700);
+  });
+
+  it('passes the secrets to compose as Secret env values, never as plain strings or argv', async () => {
+    const { run, calls } = dockerAnswering('healthy');
+    await stackUp(request(), run, quiet);
+    const config = calls.find((call) => call.args.includes('config'));
+    expect(String(config?.env?.POSTGRES_PASSWORD)).toBe('***');
+    expect(String(config?.env?.MINIO_ROOT_PASSWORD)).toBe('***');
+    expect(calls.flatMap((call) => call.args.map(String)).join(' ')).not.toMatch(/hunter2hunter2|minio-secret-1/);
+  });
+});
+
+describe('stackUp with the real docker-compose', () => {
+  it('a failing `compose config` with real secrets in the env shows none of them in its error', async () => {
+    // docker-compose quotes an unknown dependency back in its error: here that name is the password.
+    const composeFile = join(dir, 'compose.yml');
+    writeFileSync(composeFile, 'services:\n  web:\n    image: busybox\n    depends_on: ["${POSTGRES_PASSWORD}"]\n    environment:\n      S: ${MINIO_ROOT_PASSWORD}\n');
+    const lines: string[] = [];
+    const failure = await stackUp(request({ files: [composeFile] }), realRun, { info: (m) => lines.push(m), table: (t) => lines.push(t) }).catch((error: unknown) => error);
+
+    expect(failure).toBeInstanceOf(CommandFailedError);
+    const error = failure as CommandFailedError;
+    expect(error.stderr).toContain("depends on service '***' which is undefined");
+    const everything = [error.message, error.command, error.stdout, error.stderr, ...lines].join('\n');
+    expect(everything).not.toContain('hunter2hunter2');
+    expect(everything).not.toContain('minio-secret-1');
+    expect(error.command).toContain('POSTGRES_PASSWORD=***');
+    expect(existsSync(renderedConfigPath(join(dir, 'state'), 'satvach-test'))).toBe(false);
+  }, 60_000);
+});
+
+describe('stackDown', () => {
+  const ref = () => ({ projectName: 'satvach-test', stateDir: join(dir, 'state'), docker: 'docker', removeVolumes: false });
+  const writeRendered = () => {
+    mkdirSync(join(dir, 'state'), { recursive: true });
+    writeFileSync(renderedConfigPath(join(dir, 'state'), 'satvach-test'), 'services: {}\n', { mode: 0o600 });
+  };
+
+  it('deletes the rendered config (it holds the secrets) once the stack is down', async () => {
+    writeRendered();
+    const calls: Command[] = [];
+    await stackDown(ref(), async (command) => {
+      calls.push(command);
+      return ok();
+    });
+    expect(calls.at(-1)?.args.map(String)).toContain('down');
+    expect(existsSync(renderedConfigPath(join(dir, 'state'), 'satvach-test'))).toBe(false);
+  });
+
+  it('keeps the rendered config when `down` fails, so it can be run again', async () => {
+    writeRendered();
+    const failing: RunFn = async (command) => {
+      if (command.args.map(String).includes('down')) throw new Error('engine went away');
+      return ok();
+    };
+    await expect(stackDown(ref(), failing)).rejects.toThrow('engine went away');
+    expect(existsSync(renderedConfigPath(join(dir, 'state'), 'satvach-test'))).toBe(true);
+  });
+
+  it('names the missing rendered config instead of running compose without it', async () => {
+    const calls: Command[] = [];
+    const recording: RunFn = async (command) => {
+      calls.push(command);
+      return ok();
+    };
+    await expect(stackDown(ref(), recording)).rejects.toThrow(`no rendered config of satvach-test at ${renderedConfigPath(join(dir, 'state'), 'satvach-test')}`);
     expect(calls).toEqual([]);
   });
 });

@@ -1,5 +1,5 @@
-import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { chmodSync, existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { type RunFn } from '@satvach/exec';
 import { composeArgv, type ComposeProject, detectComposeFlavor } from './argv.ts';
 import { ensureEnvFile, loadStackEnv, type StackEnv } from './env.ts';
@@ -41,6 +41,25 @@ export interface StackUpRequest extends StackRef {
 
 export const renderedConfigPath = (stateDir: string, projectName: string) => join(stateDir, `${projectName}.compose.yml`);
 
+/**
+ * Writes a file that holds secrets: a new file created 0600 (so no byte is ever readable by others,
+ * whatever mode an older file had), renamed over the old one, in a directory only the owner can enter.
+ */
+function writePrivateFile(file: string, text: string): void {
+  const dir = dirname(file);
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  chmodSync(dir, 0o700);
+  const temporary = `${file}.${process.pid}.tmp`;
+  rmSync(temporary, { force: true });
+  try {
+    writeFileSync(temporary, text, { mode: 0o600, flag: 'wx' });
+    renameSync(temporary, file);
+  } catch (error) {
+    rmSync(temporary, { force: true });
+    throw error;
+  }
+}
+
 async function containersOf(run: RunFn, docker: string, projectName: string): Promise<ContainerState[]> {
   const ids = (await run({ file: docker, args: ['ps', '-aq', '--filter', `label=com.docker.compose.project=${projectName}`] }, { quiet: true })).stdout
     .split('\n')
@@ -67,13 +86,12 @@ export async function stackUp(request: StackUpRequest, run: RunFn, out: StackOut
 
   const flavor = await detectComposeFlavor(run, request.docker);
   const source: ComposeProject = { flavor, docker: request.docker, files: request.files, projectName: request.projectName, profiles: request.profiles };
-  // Rendered with the secrets in it (redacting would corrupt the YAML); it is only written to a 0600 file.
-  const rendered = (await run({ ...composeArgv(source, 'config'), env }, { quiet: true })).stdout;
+  // The secrets reach compose as env (never argv) and are redacted from its messages; the rendered
+  // YAML holds them (redacting would corrupt it), so it goes only into a 0600 file.
+  const rendered = (await run({ ...composeArgv(source, 'config'), env }, { quiet: true, rawStdout: true })).stdout;
   const plan = planFromConfig(rendered, request.profiles);
-  mkdirSync(request.stateDir, { recursive: true, mode: 0o700 });
   const configFile = renderedConfigPath(request.stateDir, request.projectName);
-  writeFileSync(configFile, request.hostNetwork ? toHostNetwork(rendered) : rendered, { mode: 0o600 });
-  chmodSync(configFile, 0o600);
+  writePrivateFile(configFile, request.hostNetwork ? toHostNetwork(rendered) : rendered);
   const project: ComposeProject = { ...source, files: [configFile] };
 
   out.info(`starting ${request.projectName} with ${flavor === 'v2' ? 'docker compose' : 'docker-compose 1.29'}${request.hostNetwork ? ' on the host network' : ''}`);
@@ -119,9 +137,17 @@ async function failureReport(run: RunFn, docker: string, services: ServiceStatus
   return parts.join('');
 }
 
-/** Stops the stack started by stackUp; volumes (the data) stay unless `removeVolumes`. */
+/**
+ * Stops the stack started by stackUp; volumes (the data) stay unless `removeVolumes`. The rendered
+ * config holds the stack's secrets, so it is deleted once the stack is down.
+ */
 export async function stackDown(request: StackRef & { removeVolumes: boolean }, run: RunFn): Promise<void> {
+  const configFile = renderedConfigPath(request.stateDir, request.projectName);
+  if (!existsSync(configFile)) {
+    throw new Error(`no rendered config of ${request.projectName} at ${configFile}: it was not started by \`nx run stack:up\` from this workspace, or it is already down (see \`docker ps\`)`);
+  }
   const flavor = await detectComposeFlavor(run, request.docker);
-  const project: ComposeProject = { flavor, docker: request.docker, files: [renderedConfigPath(request.stateDir, request.projectName)], projectName: request.projectName };
+  const project: ComposeProject = { flavor, docker: request.docker, files: [configFile], projectName: request.projectName };
   await run(composeArgv(project, 'down', '--remove-orphans', ...(request.removeVolumes ? ['--volumes'] : [])));
+  rmSync(configFile, { force: true });
 }

@@ -177,4 +177,23 @@ suite('run: stdin and secrets', () => {
     expect(result.stdout).toBe('arg=*** env=***');
     expect(describe(command)).toBe(`API_TOKEN=*** sh -c 'echo "arg=$1 env=$API_TOKEN"' sh ***`);
   });
+
+  it('rawStdout returns stdout with its secrets for the caller to store, and redacts everything else', async () => {
+    const sink = recordingSink();
+    const command = nodeScript(`console.log('password: ' + process.env.PW); console.error('using ' + process.env.PW)`, { env: { PW: secret('raw-pw-123') } });
+    const result = await run(command, { sink, rawStdout: true });
+    expect(result.stdout).toBe('password: raw-pw-123');
+    expect(result.stderr).toBe('using ***');
+    expect(sink.lines).toEqual([
+      ['stdout', 'password: ***'],
+      ['stderr', 'using ***'],
+    ]);
+  });
+
+  it('rawStdout still redacts the stdout a failed command carries in its error', async () => {
+    const command = nodeScript(`console.log('rendered with ' + process.env.PW); console.error('bad file, pw ' + process.env.PW); process.exit(1)`, { env: { PW: secret('raw-pw-456') } });
+    const error = (await failure(run(command, { quiet: true, rawStdout: true }))) as CommandFailedError;
+    expect([error.message, error.stdout, error.stderr, error.command].join('\n')).not.toContain('raw-pw-456');
+    expect(error.stdout).toBe('rendered with ***');
+  });
 });

@@ -29,6 +29,12 @@ export interface RunOptions {
   readonly onLine?: (stream: StreamName, line: string) => void;
   /** Defaults to the parent's stdout/stderr. */
   readonly sink?: OutputSink;
+  /**
+   * Return stdout as the program wrote it, secrets included, for output that is itself the secret
+   * material (a rendered config written to a 0600 file). Streamed lines, stderr and every error
+   * stay redacted.
+   */
+  readonly rawStdout?: boolean;
 }
 
 export interface RunResult {
@@ -99,12 +105,13 @@ export const run: RunFn = async (command, options = {}) => {
   const described = describe(command);
   const sink = options.quiet === true ? undefined : (options.sink ?? processSink);
 
+  const keepRaw = (stream: StreamName) => stream === 'stdout' && options.rawStdout === true;
   const lines = (stream: StreamName) =>
     function* (line: unknown) {
       const text = redact(String(line));
       sink?.write(stream, text);
       options.onLine?.(stream, text);
-      yield text;
+      yield keepRaw(stream) ? String(line) : text;
     };
 
   const env: Record<string, string> = {};
@@ -128,5 +135,6 @@ export const run: RunFn = async (command, options = {}) => {
     return { exitCode: result.exitCode ?? 0, stdout: result.stdout, stderr: result.stderr, durationMs };
   }
 
-  throw failureOf(command, result, { described, redact, timeoutMs: options.timeoutMs, durationMs });
+  const failed = options.rawStdout === true ? { ...result, stdout: redact(String(result.stdout ?? '')) } : result;
+  throw failureOf(command, failed, { described, redact, timeoutMs: options.timeoutMs, durationMs });
 };
