@@ -87,7 +87,7 @@ describe('the exact image set on real git history', () => {
     ]);
   });
 
-  it('the root .dockerignore only → the image built from the root context (frontend), though Nx marks no project', async () => {
+  it('the root .dockerignore only → the frontend image (root context); not the backup image, whose Dockerfile.dockerignore BuildKit reads instead', async () => {
     const result = await imagesAfter('.dockerignore');
     expect(result.affectedProjects).not.toContain('frontend');
     expect(result.images).toEqual([
@@ -101,7 +101,7 @@ describe('the exact image set on real git history', () => {
     expect(result.images[0]?.reasons).toEqual(['.dockerignore changed: apps/backend/.dockerignore']);
   });
 
-  it('the root package-lock.json → Nx 23 marks EVERY project affected; only the frontend image (its npm ci reads the lock) is rebuilt', async () => {
+  it('the root package-lock.json → Nx 23 marks EVERY project affected; the images whose npm ci reads the lock (frontend, backup) are rebuilt, not the backend', async () => {
     const result = await imagesAfter('package-lock.json');
     const { stdout } = await import('@satvach/exec').then(({ run }) =>
       run({ file: `${copy.root}/node_modules/.bin/nx`, args: ['show', 'projects', '--json'], cwd: copy.root, env: { NX_DAEMON: 'false' } }, { quiet: true }),
@@ -109,6 +109,12 @@ describe('the exact image set on real git history', () => {
     const everyProject = (JSON.parse(stdout.slice(stdout.indexOf('['))) as string[]).sort();
     expect(result.affectedProjects).toEqual(everyProject);
     expect(result.images).toEqual([
+      {
+        project: 'backup-image',
+        dockerfile: 'docker/backup/Dockerfile',
+        context: '.',
+        reasons: ['npm lockfile changed: package-lock.json lies inside the build context and Nx marks backup-image affected by it'],
+      },
       {
         project: 'frontend',
         dockerfile: 'apps/frontend/Dockerfile',
@@ -118,6 +124,32 @@ describe('the exact image set on real git history', () => {
     ]);
     expect(result.skipped.map((s) => s.project)).toEqual(['backend']);
     expect(result.skipped[0]?.reason).toContain('(changed: package-lock.json)');
+  });
+
+  it('libs/backup source → the backup image only (it runs the library); frontend and backend keep theirs', async () => {
+    const result = await imagesAfter('libs/backup/src/job.ts');
+    expect(result.affectedProjects).toEqual(expect.arrayContaining(['backup', 'backup-image']));
+    expect(result.images).toEqual([
+      {
+        project: 'backup-image',
+        dockerfile: 'docker/backup/Dockerfile',
+        context: '.',
+        reasons: ['depends on affected backup: backup-image → backup (implicit); changed libs/backup/src/job.ts'],
+      },
+    ]);
+  });
+
+  it('the backup entry script → the backup image only', async () => {
+    const result = await imagesAfter('docker/backup/backup_db.sh');
+    expect(result.images).toEqual([
+      { project: 'backup-image', dockerfile: 'docker/backup/Dockerfile', context: '.', reasons: ['changed in docker/backup: docker/backup/backup_db.sh'] },
+    ]);
+  });
+
+  it('the backup image ignore file (docker/backup/Dockerfile.dockerignore) → the backup image only', async () => {
+    const result = await imagesAfter('docker/backup/Dockerfile.dockerignore');
+    expect(setOf(result)).toEqual(['backup-image']);
+    expect(result.images[0]?.reasons).toEqual(['.dockerignore changed: docker/backup/Dockerfile.dockerignore']);
   });
 
   it('apps/backend/requirements.lock → backend only', async () => {
@@ -145,6 +177,7 @@ describe('bad input on real history', () => {
     expect(result.notes).toContain(reason);
     expect(result.images.map((image) => [image.project, image.reasons])).toEqual([
       ['backend', [reason]],
+      ['backup-image', [reason]],
       ['frontend', [reason]],
     ]);
   });

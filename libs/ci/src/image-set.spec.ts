@@ -68,12 +68,34 @@ describe('parseGraphFile', () => {
     };
     expect(parseGraphFile(json)).toEqual({
       projects: {
-        web: { root: 'apps/web', image: { dockerfile: 'apps/web/Dockerfile', context: '.' } },
-        api: { root: 'apps/api', image: { dockerfile: 'apps/api/Dockerfile', context: 'apps/api' } },
+        web: { root: 'apps/web', image: { dockerfile: 'apps/web/Dockerfile', context: '.', ignoreFile: '.dockerignore' } },
+        api: { root: 'apps/api', image: { dockerfile: 'apps/api/Dockerfile', context: 'apps/api', ignoreFile: 'apps/api/.dockerignore' } },
         ui: { root: 'libs/ui' },
       },
       dependencies: { web: [{ target: 'ui', type: 'static' }], api: [], ui: [] },
     });
     expect(() => parseGraphFile({ nodes: {} })).toThrow(/unexpected output of "nx graph --file"/);
+  });
+
+  it('names <Dockerfile>.dockerignore as the ignore file when it exists: BuildKit then ignores the context one', () => {
+    const json = { graph: { nodes: { job: { data: { root: 'docker/job', targets: { 'docker-build': { options: { dockerfile: 'docker/job/Dockerfile', context: '.' } } } } } }, dependencies: { job: [] } } };
+    expect(parseGraphFile(json, (path) => path === 'docker/job/Dockerfile.dockerignore').projects.job?.image?.ignoreFile).toBe('docker/job/Dockerfile.dockerignore');
+  });
+});
+
+describe('computeImageSet with the ignore file BuildKit reads', () => {
+  const withJob: WorkspaceGraph = {
+    projects: { ...graph.projects, job: { root: 'docker/job', image: { dockerfile: 'docker/job/Dockerfile', context: '.', ignoreFile: 'docker/job/Dockerfile.dockerignore' } } },
+    dependencies: graph.dependencies,
+  };
+
+  it('a root .dockerignore change does not rebuild an image whose Dockerfile has its own ignore file', () => {
+    const set = computeImageSet({ graph: withJob, affected: [], changedFiles: ['.dockerignore'] });
+    expect(set.images.map((i) => i.project)).toEqual(['web']);
+  });
+
+  it('its own ignore file does', () => {
+    const set = computeImageSet({ graph: withJob, affected: [], changedFiles: ['docker/job/Dockerfile.dockerignore'] });
+    expect(set.images.map((i) => [i.project, i.reasons])).toEqual([['job', ['.dockerignore changed: docker/job/Dockerfile.dockerignore']]]);
   });
 });

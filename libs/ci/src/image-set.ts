@@ -11,8 +11,12 @@ const LISTED_FILES = 3;
 /** What the image set needs to know about one project of the Nx graph. */
 export interface GraphProject {
   readonly root: string;
-  /** Present when the project has a `docker-build` target: its Dockerfile and build context, workspace-relative. */
-  readonly image?: { readonly dockerfile: string; readonly context: string };
+  /**
+   * Present when the project has a `docker-build` target: its Dockerfile and build context,
+   * workspace-relative, and — when known — the one ignore file BuildKit reads for it
+   * (`<Dockerfile>.dockerignore` when that exists, else `<context>/.dockerignore`).
+   */
+  readonly image?: { readonly dockerfile: string; readonly context: string; readonly ignoreFile?: string };
 }
 
 export interface GraphDependency {
@@ -118,7 +122,7 @@ export function computeImageSet(input: ImageSetInput): ImageSet {
     const context = normalizeDir(node.image.context);
     const root = normalizeDir(node.root);
     const inContext = (file: string) => inside(context, file);
-    const dockerignores = [`${dockerfile}.dockerignore`, join(context, '.dockerignore')];
+    const dockerignores = node.image.ignoreFile !== undefined ? [node.image.ignoreFile.replace(/^\.\//, '')] : [`${dockerfile}.dockerignore`, join(context, '.dockerignore')];
     const imageFiles = new Set([dockerfile, ...dockerignores]);
     const reasons: string[] = [];
 

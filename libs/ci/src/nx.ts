@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -36,8 +37,12 @@ const GraphFile = z.object({
   }),
 });
 
-/** Converts the JSON `nx graph --file` writes into what the image set needs. */
-export function parseGraphFile(json: unknown): WorkspaceGraph {
+/**
+ * Converts the JSON `nx graph --file` writes into what the image set needs. `exists` (workspace-
+ * relative paths) tells which ignore file applies: BuildKit reads `<Dockerfile>.dockerignore`
+ * instead of the context's `.dockerignore` when it exists.
+ */
+export function parseGraphFile(json: unknown, exists: (path: string) => boolean = () => false): WorkspaceGraph {
   const parsed = GraphFile.safeParse(json);
   if (!parsed.success) throw new Error(`unexpected output of "nx graph --file": ${z.prettifyError(parsed.error)}`);
   const projects: Record<string, WorkspaceGraph['projects'][string]> = {};
@@ -49,7 +54,10 @@ export function parseGraphFile(json: unknown): WorkspaceGraph {
       continue;
     }
     const option = (key: string) => (typeof target.options?.[key] === 'string' ? (target.options[key] as string) : undefined);
-    projects[name] = { root, image: { dockerfile: option('dockerfile') ?? `${root}/Dockerfile`, context: option('context') ?? root } };
+    const dockerfile = option('dockerfile') ?? `${root}/Dockerfile`;
+    const context = option('context') ?? root;
+    const ignoreFile = exists(`${dockerfile}.dockerignore`) ? `${dockerfile}.dockerignore` : `${context === '.' ? '' : `${context}/`}.dockerignore`;
+    projects[name] = { root, image: { dockerfile, context, ignoreFile } };
   }
   const dependencies = Object.fromEntries(
     Object.entries(parsed.data.graph.dependencies).map(([name, list]) => [name, list.map(({ target, type }) => ({ target, type }))]),
@@ -63,7 +71,7 @@ export async function readWorkspaceGraph(workspaceRoot: string, run: RunFn = exe
   try {
     const file = join(dir, 'graph.json');
     await run(nxCommand(workspaceRoot, NX_COMMANDS.graph(file)), { quiet: true });
-    return parseGraphFile(JSON.parse(await readFile(file, 'utf8')));
+    return parseGraphFile(JSON.parse(await readFile(file, 'utf8')), (path) => existsSync(join(workspaceRoot, path)));
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
