@@ -28,4 +28,4 @@ export {
   type SlaReport,
   type SlaViolation,
 } from './security-sla.ts';
-export { readReleaseManifest, releaseManifest, type ReleaseManifest } from './release-manifest.ts';
+export { loadReleaseManifest, readReleaseManifest, releasedImageRef, releaseManifest, type ReleaseManifest } from './release-manifest.ts';

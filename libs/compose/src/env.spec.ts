@@ -56,6 +56,24 @@ describe('loadStackEnv', () => {
     expect(problems).toHaveLength(5);
   });
 
+  it('takes the backup image only pinned: by digest or an immutable tag, never :latest or untagged', () => {
+    const digest = `sha256:${'a'.repeat(64)}`;
+    const load = (image: string) => loadStackEnv({ envFile: write('.env', `${VALID}SATVACH_BACKUP_IMAGE=${image}\n`), processEnv: {} });
+    expect(load(`ghcr.io/satvach/backup@${digest}`).env.SATVACH_BACKUP_IMAGE).toBe(`ghcr.io/satvach/backup@${digest}`);
+    expect(load('127.0.0.1:5000/satvach/backup:sha-1a2b3c4').env.SATVACH_BACKUP_IMAGE).toBe('127.0.0.1:5000/satvach/backup:sha-1a2b3c4');
+    for (const moving of ['ghcr.io/satvach/backup:latest', 'ghcr.io/satvach/backup']) {
+      const [problem] = problemsOf(() => load(moving));
+      expect(problem).toMatch(/^SATVACH_BACKUP_IMAGE: .*pin it by digest \(name@sha256:…, from the release manifest\)/);
+    }
+  });
+
+  it('wraps every secret as a Secret for compose: rendering it shows ***, the value is only revealed', () => {
+    const { composeEnv } = loadStackEnv({ envFile: write('.env', VALID), processEnv: {} });
+    expect(String(composeEnv.POSTGRES_PASSWORD)).toBe('***');
+    expect(JSON.stringify(composeEnv)).not.toContain('correct-horse-battery');
+    expect((composeEnv.POSTGRES_PASSWORD as { reveal(): string }).reveal()).toBe('correct-horse-battery');
+  });
+
   it('reads secrets from *_FILE and never puts the value in an error', () => {
     const secretFile = write('pg-password', 'from-a-file-0123\n');
     const envFile = write('.env', `POSTGRES_PASSWORD_FILE=${secretFile}\nMINIO_ROOT_PASSWORD=short\n`);

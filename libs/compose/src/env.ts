@@ -2,7 +2,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parse as parseDotenv } from 'dotenv';
 import { type MaybeSecret, secret } from '@satvach/exec';
-import { validateImageRef } from '@satvach/image';
+import { parseImageRef, validateImageRef, validateRepository } from '@satvach/image';
 import { z } from 'zod';
 
 /**
@@ -17,6 +17,21 @@ const imageRef = z.string().check((ctx) => {
     validateImageRef(ctx.value);
   } catch (error) {
     ctx.issues.push({ code: 'custom', input: ctx.value, message: `${(error as Error).message} (e.g. ghcr.io/acme/backend:1.2.3)` });
+  }
+});
+const DIGEST_REF = /^(.+)@sha256:[0-9a-f]{64}$/;
+/** An image that cannot move under us: pinned by digest, or an immutable tag (never `latest`). */
+const pinnedImageRef = z.string().check((ctx) => {
+  try {
+    const byDigest = DIGEST_REF.exec(ctx.value);
+    if (byDigest) {
+      validateRepository(byDigest[1] as string);
+      return;
+    }
+    validateImageRef(ctx.value);
+    if (parseImageRef(ctx.value).tag === 'latest') throw new Error(`"${ctx.value}" is a moving tag`);
+  } catch (error) {
+    ctx.issues.push({ code: 'custom', input: ctx.value, message: `${(error as Error).message}; pin it by digest (name@sha256:…, from the release manifest) or an immutable tag such as sha-1a2b3c4` });
   }
 });
 const bool = z.enum(['true', 'false'], { message: 'true or false' });
@@ -49,7 +64,7 @@ export const StackEnvSchema = z.object({
   SATVACH_LOG_LEVEL: z.enum(['debug', 'info', 'warning', 'error']).default('info'),
   TUNNEL_TOKEN: z.string().min(20, 'the token from the Cloudflare dashboard (Zero Trust → Tunnels)').optional(),
   TUNNEL_CREDENTIALS_PATH: z.string().min(1).default('./cloudflared/credentials.json'),
-  SATVACH_BACKUP_IMAGE: imageRef.optional(),
+  SATVACH_BACKUP_IMAGE: pinnedImageRef.optional(),
   SATVACH_BACKUP_S3_BUCKET: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'an S3 bucket name: 3-63 lowercase letters, digits, . or -').default('satvach-backups'),
   SATVACH_BACKUP_SCHEDULE: z.string().regex(/^(\S+\s+){4}\S+$/, 'a five-field cron expression such as "0 3 * * *"').default('0 3 * * *'),
   SATVACH_BACKUP_AGE_RECIPIENT: z.string().regex(/^age1[0-9a-z]{58}$/, 'an age public key (age1…, from age-keygen)').optional(),

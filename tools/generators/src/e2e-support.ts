@@ -1,4 +1,5 @@
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa, type Options } from 'execa';
 import { workspaceRoot } from '@nx/devkit';
@@ -68,11 +69,13 @@ export async function waitFor<T>(what: string, probe: () => Promise<T | undefine
   }
 }
 
-/** Builds the backup image (docker/backup) on the local Node base, as the harness provides it. */
-export async function buildBackupImage(tag: string): Promise<void> {
-  await execa(
-    harness.docker,
-    ['build', '--network', 'host', '--build-arg', 'NODE_IMAGE=satvach-local/node:24-bookworm-slim', '--secret', 'id=extra_ca,src=/etc/ssl/certs/ca-certificates.crt', '-f', 'docker/backup/Dockerfile', '-t', tag, '.'],
-    { cwd: workspaceRoot, env: { DOCKER_HOST: harness.dockerHost, DOCKER_BUILDKIT: '1' } },
-  );
+/**
+ * A container's environment as a 0600 `--env-file`: secrets never go on a `docker run -e KEY=value`
+ * command line, which every local user can read in the process list.
+ */
+export function containerEnvFile(values: Record<string, string>): { args: string[]; remove: () => void } {
+  const dir = mkdtempSync(join(tmpdir(), 'satvach-e2e-env-'));
+  const file = join(dir, 'container.env');
+  writeFileSync(file, Object.entries(values).map(([key, value]) => `${key}=${value}\n`).join(''), { mode: 0o600 });
+  return { args: ['--env-file', file], remove: () => rmSync(dir, { recursive: true, force: true }) };
 }

@@ -5,7 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { execa } from 'execa';
 import { workspaceRoot } from '@nx/devkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { docker, harness, nx, readManifest, requireHarness, waitFor } from '../e2e-support.ts';
+import { containerEnvFile, docker, harness, nx, readManifest, requireHarness, waitFor } from '../e2e-support.ts';
 
 // `nx run <project>:docker-push` for real: the local base images, the engine and the registry on
 // 127.0.0.1:5000 from tools/scripts/docker-harness.sh, and the backend's own PostGIS + S3 devtools.
@@ -75,9 +75,9 @@ describe('backend image', () => {
     expect(inspect.Config.Labels['org.opencontainers.image.revision']).toMatch(/^[0-9a-f]{40}$/);
 
     const port = String(18_000 + Math.floor(Math.random() * 1000));
-    const envArgs = Object.entries({ ...backendEnv, SATVACH_HOST: '127.0.0.1', SATVACH_PORT: port }).flatMap(([key, value]) => ['-e', `${key}=${value}`]);
+    const envFile = containerEnvFile({ ...backendEnv, SATVACH_HOST: '127.0.0.1', SATVACH_PORT: port });
     const name = `satvach-e2e-backend-${port}`;
-    await docker(['run', '-d', '--rm', '--name', name, '--network', 'host', ...envArgs, byDigest]);
+    await docker(['run', '-d', '--rm', '--name', name, '--network', 'host', ...envFile.args, byDigest]);
     try {
       const health = await waitFor('/health', async () => {
         const response = await fetch(`http://127.0.0.1:${port}/health`);
@@ -89,6 +89,7 @@ describe('backend image', () => {
       expect(((await ready.json()) as { checks: unknown }).checks).toMatchObject({ database: { status: 'ok' }, storage: { status: 'ok' } });
     } finally {
       await docker(['rm', '--force', name], { reject: false });
+      envFile.remove();
     }
   });
 

@@ -1,9 +1,10 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
+import { workspaceRoot } from '@nx/devkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildBackupImage, docker, harness, nx, readManifest, requireHarness } from '../e2e-support.ts';
+import { docker, harness, nx, readManifest, requireHarness } from '../e2e-support.ts';
 
 // `nx run stack:up -c local-images` for real: the whole platform on the local engine, on the host
 // network (no bridge here), with PostGIS from Debian and s3rver standing in for the images that
@@ -15,7 +16,6 @@ const scratch = mkdtempSync(join(tmpdir(), 'satvach-stack-'));
 const envFile = join(scratch, '.env');
 const common = [`--projectName=${project}`, `--envFile=${envFile}`, `--stateDir=${join(scratch, 'state')}`];
 const registryEnv = { SATVACH_REGISTRY: `${harness.registry}/e2e-stack` };
-const backupImage = `satvach-e2e/backup:${process.pid}`;
 
 async function containersOf(name: string): Promise<string[]> {
   const { stdout } = await docker(['ps', '-aq', '--filter', `label=com.docker.compose.project=${name}`]);
@@ -30,14 +30,13 @@ async function curl(path: string, ...args: string[]) {
 
 beforeAll(async () => {
   await requireHarness();
-  await buildBackupImage(backupImage);
-  const { exitCode, output } = await nx(['run', 'stack:up', '-c', 'local-images', ...common, '--profiles=backup', `--backupImage=${backupImage}`], registryEnv);
+  // The backup profile's image is built through backup-image:docker-build, like backend and edge.
+  const { exitCode, output } = await nx(['run', 'stack:up', '-c', 'local-images', ...common, '--profiles=backup'], registryEnv);
   if (exitCode !== 0) throw new Error(`stack:up failed:\n${output.slice(-4000)}`);
 });
 
 afterAll(async () => {
   await nx(['run', 'stack:down', ...common.filter((arg) => !arg.startsWith('--envFile')), '--removeVolumes']);
-  await docker(['rmi', '--force', backupImage], { reject: false });
   rmSync(scratch, { recursive: true, force: true });
 });
 
@@ -63,6 +62,15 @@ describe('the backup profile', () => {
     const drill = await nx(['run', 'db:restore-drill', `--envFile=${drillEnv}`]);
     expect(drill.exitCode, drill.output.slice(-3000)).toBe(0);
     expect(drill.output).not.toContain(String(password));
+  });
+});
+
+describe('the backup image', () => {
+  it('is the one backup-image:docker-build built, pinned by its sha tag (never :latest)', async () => {
+    const built = readManifest('backup-image');
+    const { stdout } = await docker(['inspect', '--format', '{{.Config.Image}}', `${project}_backup_1`]);
+    expect(String(stdout).trim()).toBe(`${built.image}:${built.tags[0]}`);
+    expect(built.tags[0]).toMatch(/^sha-[0-9a-f]{7,}$/);
   });
 });
 
@@ -106,9 +114,21 @@ describe('the whole stack through the edge', () => {
     const down = await nx(['run', 'stack:down', `--projectName=${project}`, `--stateDir=${join(scratch, 'state')}`]);
     expect(down.exitCode, down.output).toBe(0);
     expect((await docker(['ps', '-q', '--filter', `label=com.docker.compose.project=${project}`])).stdout).toBe('');
+    // The rendered config holds every secret of the stack: down deletes it.
+    expect(existsSync(join(scratch, 'state', `${project}.compose.yml`))).toBe(false);
+
+    // Up again as production does: the backup image by the digest a release manifest names.
+    const push = await nx(['run', 'backup-image:docker-push', '-c', 'local-images'], registryEnv);
+    expect(push.exitCode, push.output.slice(-3000)).toBe(0);
+    const releaseFile = join(scratch, 'release.json');
+    const sha = (await execa('git', ['rev-parse', 'HEAD'], { cwd: workspaceRoot })).stdout.trim();
+    await execa(process.execPath, ['libs/ci/src/bin/release-manifest.ts', '--projects=backup-image', `--sha=${sha}`, `--out=${releaseFile}`], { cwd: workspaceRoot });
+    const released = readManifest('backup-image');
     const { backend, frontend } = { backend: readManifest('backend'), frontend: readManifest('frontend') };
-    const up = await nx(['run', 'stack:up', '-c', 'local-images', ...common, `--backendImage=${backend.image}:${backend.tags[0]}`, `--edgeImage=${frontend.image}:${frontend.tags[0]}`]);
+    const up = await nx(['run', 'stack:up', '-c', 'local-images', ...common, '--profiles=backup', `--releaseManifest=${releaseFile}`, `--backendImage=${backend.image}:${backend.tags[0]}`, `--edgeImage=${frontend.image}:${frontend.tags[0]}`]);
     expect(up.exitCode, up.output.slice(-3000)).toBe(0);
+    const { stdout: runningImage } = await docker(['inspect', '--format', '{{.Config.Image}}', `${project}_backup_1`]);
+    expect(String(runningImage).trim()).toBe(`${released.image}@${released.digest}`);
 
     const after = (await (await fetch(`${edge}/api/v1/places/nearby?lat=18.5204&lon=73.8567`)).json()) as { items: unknown[] };
     expect(after.items).toEqual(before.items);

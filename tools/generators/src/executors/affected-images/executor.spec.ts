@@ -41,7 +41,7 @@ describe('nx run platform:affected-images', () => {
     const { exitCode, output } = await nxRun('--all', '--allReason=no successful CD run on main');
     expect(exitCode).toBe(0);
     expect(output).toContain('note: rebuilding every image: no successful CD run on main');
-    expect(output).toMatch(/images to rebuild \(\d+\): backend, frontend/);
+    expect(output).toMatch(/images to rebuild \(\d+\): backend, backup-image, frontend/);
   });
 
   it('fails with the reason when head is not a commit', async () => {

@@ -4,20 +4,24 @@ import { randomBytes } from 'node:crypto';
 import { BackupStore, listBackups, readLatest, restore, silentLogger } from '@satvach/backup';
 import { type HeartbeatRecorder, placesNearQuito, seedPlaces, startHeartbeatRecorder, startServices, type Services } from '@satvach/backup/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildBackupImage, docker, nx, requireHarness, waitFor } from '../../e2e-support.ts';
+import { containerEnvFile, docker, harness, nx, readManifest, requireHarness, waitFor } from '../../e2e-support.ts';
 
-// The backup image for real: built on the local Node base, run once with `backup_db.sh --once` against
+// The backup image for real: built by `nx run backup-image:docker-build -c local-images` (the inferred
+// target CD pushes), run once with `backup_db.sh --once` against
 // the harness PostgreSQL + PostGIS and s3rver (host network), its backup restored and drilled through Nx;
 // then the scheduler, which reports a missed run and makes it up.
 
-const tag = `satvach-e2e/backup:${randomBytes(3).toString('hex')}`;
+let tag: string;
 let services: Services;
 let heartbeat: HeartbeatRecorder;
 let pings: HeartbeatRecorder['pings'];
 let env: Record<string, string>;
 
+const envFiles: ReturnType<typeof containerEnvFile>[] = [];
 function dockerEnv(values: Record<string, string>): string[] {
-  return Object.entries(values).flatMap(([key, value]) => ['-e', `${key}=${value}`]);
+  const file = containerEnvFile(values);
+  envFiles.push(file);
+  return file.args;
 }
 
 beforeAll(async () => {
@@ -28,11 +32,16 @@ beforeAll(async () => {
   pings = heartbeat.pings;
   env = services.env({ SATVACH_BACKUP_DATABASE_URL: services.urlFor('e2e_places'), SATVACH_BACKUP_HEARTBEAT_URL: heartbeat.url });
 
-  await buildBackupImage(tag);
+  const build = await nx(['run', 'backup-image:docker-build', '-c', 'local-images'], { SATVACH_REGISTRY: `${harness.registry}/e2e-backup-${randomBytes(3).toString('hex')}` });
+  if (build.exitCode !== 0) throw new Error(`backup-image:docker-build failed:\n${build.output.slice(-4000)}`);
+  const manifest = readManifest('backup-image');
+  expect(manifest.image).toMatch(/\/backup$/);
+  tag = `${manifest.image}:${manifest.tags[0]}`;
 });
 
 afterAll(async () => {
-  await docker(['rmi', '--force', tag], { reject: false });
+  for (const file of envFiles) file.remove();
+  if (tag) await docker(['rmi', '--force', tag], { reject: false });
   await heartbeat?.close();
   await services?.down();
 });

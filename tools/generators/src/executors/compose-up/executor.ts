@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { resolve } from 'node:path';
 import { type ExecutorContext, logger, runExecutor } from '@nx/devkit';
 import { run } from '@satvach/exec';
+import { loadReleaseManifest, releasedImageRef } from '@satvach/ci';
 import { readImageManifest, imageManifestPath } from '@satvach/image';
 import { stackUp } from '@satvach/compose';
 import { reportFailure } from '../executor-context.ts';
@@ -17,18 +18,29 @@ export interface ComposeUpOptions {
   backendImage?: string;
   edgeImage?: string;
   backupImage?: string;
+  releaseManifest?: string;
   buildConfiguration?: string;
   timeoutSeconds: number;
   docker?: string;
 }
 
-/** Builds the images through their docker-build targets, so `npm start` runs exactly what CD would ship. */
-async function buildImages(options: ComposeUpOptions, context: ExecutorContext) {
+/**
+ * The image of each service that runs our code: the option naming it, else the released digest from
+ * `--releaseManifest` (CD's, so production runs exactly what was pushed), else built now through the
+ * project's docker-build target. The backup image only when the backup profile runs.
+ */
+async function resolveImages(options: ComposeUpOptions, context: ExecutorContext) {
+  const release = options.releaseManifest === undefined ? undefined : loadReleaseManifest(resolve(context.root, options.releaseManifest));
+  const wanted = [
+    { project: 'backend', variable: 'SATVACH_BACKEND_IMAGE', given: options.backendImage },
+    { project: 'frontend', variable: 'SATVACH_EDGE_IMAGE', given: options.edgeImage },
+    ...((options.profiles ?? []).includes('backup') ? [{ project: 'backup-image', variable: 'SATVACH_BACKUP_IMAGE', given: options.backupImage }] : []),
+  ];
   const images: Record<string, string> = {};
-  for (const [project, variable] of [['backend', 'SATVACH_BACKEND_IMAGE'], ['frontend', 'SATVACH_EDGE_IMAGE']] as const) {
-    const given = project === 'backend' ? options.backendImage : options.edgeImage;
-    if (given) {
-      images[variable] = given;
+  for (const { project, variable, given } of wanted) {
+    const released = release === undefined ? undefined : releasedImageRef(release, project);
+    if (given ?? released) {
+      images[variable] = (given ?? released) as string;
       continue;
     }
     for await (const result of await runExecutor({ project, target: 'docker-build', configuration: options.buildConfiguration }, {}, context)) {
@@ -37,7 +49,7 @@ async function buildImages(options: ComposeUpOptions, context: ExecutorContext) 
     const manifest = await readImageManifest(imageManifestPath(context.root, project));
     images[variable] = `${manifest.image}:${manifest.tags[0]}`;
   }
-  return images as { SATVACH_BACKEND_IMAGE: string; SATVACH_EDGE_IMAGE: string };
+  return images as { SATVACH_BACKEND_IMAGE: string; SATVACH_EDGE_IMAGE: string; SATVACH_BACKUP_IMAGE?: string };
 }
 
 /** Redraws the table in place on a terminal; elsewhere (CI logs) prints it when a state changes. */
@@ -59,7 +71,7 @@ function tableWriter() {
 export default async function composeUp(options: ComposeUpOptions, context: ExecutorContext) {
   try {
     const at = (path: string) => resolve(context.root, path);
-    const images = await buildImages(options, context);
+    const images = await resolveImages(options, context);
     await stackUp(
       {
         projectName: options.projectName,
@@ -70,7 +82,7 @@ export default async function composeUp(options: ComposeUpOptions, context: Exec
         envFile: at(options.envFile),
         exampleFile: at(options.exampleFile),
         processEnv: process.env,
-        images: options.backupImage ? { ...images, SATVACH_BACKUP_IMAGE: options.backupImage } : images,
+        images,
         hostNetwork: options.hostNetwork ?? false,
         timeoutMs: options.timeoutSeconds * 1000,
         randomSecret: () => randomBytes(18).toString('base64url'),

@@ -28,11 +28,14 @@ describe('deploy executors', () => {
 
   it('takes the image from a CD release manifest, or says there is nothing to deploy', () => {
     const manifest = join(mkdtempSync(join(tmpdir(), 'release-')), 'manifest.json');
-    writeFileSync(manifest, JSON.stringify({ gitSha: 'a', createdAt: '', images: { backend: { image: 'ghcr.io/satvach/backend', digest: 'sha256:abc', tags: [] } } }));
-    expect(imageOf({ ...DEPLOY_DEFAULTS, manifest }, context)).toBe('ghcr.io/satvach/backend@sha256:abc');
+    const digest = `sha256:${'ab'.repeat(32)}`;
+    writeFileSync(manifest, JSON.stringify({ gitSha: 'a'.repeat(40), createdAt: '', images: { backend: { image: 'ghcr.io/satvach/backend', digest, tags: [] } } }));
+    expect(imageOf({ ...DEPLOY_DEFAULTS, manifest }, context)).toBe(`ghcr.io/satvach/backend@${digest}`);
     expect(imageOf({ ...DEPLOY_DEFAULTS, manifest }, { ...context, projectName: 'frontend' })).toBeUndefined();
     expect(imageOf({ ...DEPLOY_DEFAULTS, image: 'backend:v2', manifest }, context)).toBe('backend:v2');
     expect(() => imageOf({ ...DEPLOY_DEFAULTS }, context)).toThrow(/--image=<ref or digest> or --manifest=/);
+    writeFileSync(manifest, JSON.stringify({ gitSha: 'a'.repeat(40), createdAt: '', images: { backend: { image: 'ghcr.io/satvach/backend', digest: 'latest', tags: [] } } }));
+    expect(() => imageOf({ ...DEPLOY_DEFAULTS, manifest }, context)).toThrow('images.backend.digest: sha256:<64 hex digits>');
   });
 
   it('a missing configuration fails the target and names the file', async () => {

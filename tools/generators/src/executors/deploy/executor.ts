@@ -1,6 +1,6 @@
-import { readFileSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
 import { type ExecutorContext, logger, parseTargetString, runExecutor } from '@nx/devkit';
+import { loadReleaseManifest, releasedImageRef } from '@satvach/ci';
 import { run } from '@satvach/exec';
 import { deploy, type DeployConfig, type DeployDeps, DeployError, DockerHost, loadDeployConfig, type Strategy } from '@satvach/deploy';
 import { reportFailure } from '../executor-context.ts';
@@ -44,10 +44,7 @@ export function deployDeps(options: DeployTargetOptions, context: ExecutorContex
 export function imageOf(options: DeployOptions, context: ExecutorContext): string | undefined {
   if (options.image !== undefined) return options.image;
   if (options.manifest === undefined) throw new DeployError('say what to deploy: --image=<ref or digest> or --manifest=<release manifest>');
-  const file = fromRoot(context, options.manifest);
-  const manifest = JSON.parse(readFileSync(file, 'utf8')) as { images?: Record<string, { image: string; digest: string }> };
-  const entry = manifest.images?.[context.projectName ?? ''];
-  return entry === undefined ? undefined : `${entry.image}@${entry.digest}`;
+  return releasedImageRef(loadReleaseManifest(fromRoot(context, options.manifest)), context.projectName ?? '');
 }
 
 /** promote and rollback: load, run under the lock, report. */
