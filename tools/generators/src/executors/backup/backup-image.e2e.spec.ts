@@ -77,7 +77,10 @@ describe('backup image', () => {
     const name = `satvach-e2e-backup-${randomBytes(3).toString('hex')}`;
     await docker(['run', '-d', '--name', name, '--init', '--network', 'host', ...dockerEnv(scheduledEnv), tag]);
     try {
-      await waitFor('the made-up backup', async () => (pings.some((ping) => ping.path === '/ping/e2e') ? true : undefined), 120_000);
+      await waitFor('the made-up backup', async () => (pings.some((ping) => ping.path === '/ping/e2e') ? true : undefined), 120_000).catch(async (error: Error) => {
+        const logs = await docker(['logs', name], { all: true, reject: false });
+        throw new Error(`${error.message}\npings: ${JSON.stringify(pings)}\ncontainer log:\n${String(logs.all).slice(-3000)}`);
+      });
       expect(pings[0]).toEqual({ path: '/ping/e2e/fail', body: expect.stringContaining('a scheduled backup was missed (latest backup: none); running one now') });
       const config = services.config(scheduledEnv);
       const store = new BackupStore(config.s3);
