@@ -58,23 +58,34 @@ afterAll(async () => {
 });
 
 describe('a deploy colour that fails with real secrets in its env file prints none of them', () => {
-  it('docker create refused by the engine (a network that does not exist): error, output and logged command are secret-free', async () => {
+  it('docker create refused (an image neither the engine nor the registry has, a memory limit below the engine\'s minimum): error and logged command are secret-free', async () => {
     writeFileSync(envFile, `${goodEnv}\n`, { mode: 0o600 });
-    const config = parseDeployConfig(raw({ networks: ['satvach-e2e-no-such-network'] }), 'secrets.json', scratch);
-    expect(createColourArgs(config, { colour: 'blue', imageId: IMAGE, release: 'r1' }).join(' ')).not.toMatch(new RegExp(`${databasePassword}|${s3Secret}`));
+    const config = parseDeployConfig(raw(), 'secrets.json', scratch);
+    const host = new DockerHost(run, harness.docker, { DOCKER_HOST: harness.dockerHost });
+    const attempts = [
+      // Unknown here and in the loopback registry (a pull from any other registry would leave 127.0.0.1).
+      { config, imageId: `${harness.registry}/satvach/no-such-backend:1`, refusal: /manifest unknown|not found/ },
+      // Below what the config accepts, so it reaches the engine: Docker's own check refuses it.
+      { config: { ...config, hardening: { ...config.hardening, memory: '4m' } }, imageId: IMAGE, refusal: /Minimum memory limit allowed is 6MB/ },
+    ];
+    for (const attempt of attempts) {
+      expect(createColourArgs(attempt.config, { colour: 'blue', imageId: attempt.imageId, release: 'r1' }).join(' ')).not.toMatch(new RegExp(`${databasePassword}|${s3Secret}`));
+      // The library call: the thrown error carries the command it ran and docker's output.
+      const failure = await host.start(attempt.config, { colour: 'blue', imageId: attempt.imageId, release: 'r1' }).catch((error: unknown) => error);
+      expect(failure).toBeInstanceOf(CommandFailedError);
+      const error = failure as CommandFailedError;
+      expect(error.command).toMatch(new RegExp(`docker create --name ${PREFIX}-blue .*--env-file ${envFile} `));
+      expect(error.stderr).toMatch(attempt.refusal);
+      expectNoSecret([error.message, error.command, error.stdout, error.stderr].join('\n'));
+    }
+    expect(String((await docker(['ps', '-aq', '--filter', `name=${PREFIX}-blue`])).stdout)).toBe('');
+  });
 
-    // The library call: the thrown error carries the command it ran and docker's output.
-    const failure = await new DockerHost(run, harness.docker, { DOCKER_HOST: harness.dockerHost }).start(config, { colour: 'blue', imageId: IMAGE, release: 'r1' }).catch((error: unknown) => error);
-    expect(failure).toBeInstanceOf(CommandFailedError);
-    const error = failure as CommandFailedError;
-    expect(error.message).toMatch(/network satvach-e2e-no-such-network not found/);
-    expect(error.command).toContain(`--env-file ${envFile}`);
-    expectNoSecret([error.message, error.command, error.stdout, error.stderr].join('\n'));
-
-    // What an operator sees: everything `nx run backend:deploy` prints.
+  it('docker start refused by the engine (a network that does not exist): everything `nx run backend:deploy` prints is secret-free', async () => {
+    writeFileSync(envFile, `${goodEnv}\n`, { mode: 0o600 });
     const { exitCode, output } = await deployNx(configFile('no-network', { networks: ['satvach-e2e-no-such-network'] }));
     expect(exitCode).not.toBe(0);
-    expect(output).toMatch(/command failed with exit code \d+: \S*docker create --name satvach-e2e-secrets-backend-blue .*--env-file /);
+    expect(output).toMatch(/command failed with exit code \d+: \S*docker start satvach-e2e-secrets-backend-blue/);
     expect(output).toMatch(/network satvach-e2e-no-such-network not found/);
     expect(output).toMatch(/got no traffic and was removed/);
     expectNoSecret(output);
