@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { analyseWindow, parseEdgeLog, percentile } from './analysis.ts';
 import { parseDeployConfig } from './config.ts';
+import { documentedConfig } from './testing/documented.ts';
 
-const limits = parseDeployConfig({ colours: { blue: { hostPort: 8001 }, green: { hostPort: 8002 } }, envFile: 'e', edge: { container: 'edge' } }, 'c', '/').canary.analysis;
+const limits = parseDeployConfig({ colours: { blue: { hostPort: 8001 }, green: { hostPort: 8002 } }, envFile: 'e', edge: { container: 'edge' }, hardening: documentedConfig().hardening }, 'c', '/').canary.analysis;
 const addresses = { stable: '172.18.0.5:8001', canary: '172.18.0.6:8002' };
 const ports = { stable: 8001, canary: 8002 };
 

@@ -1,9 +1,10 @@
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { containerNameOf, DeployConfigError, healthUrl, loadDeployConfig, parseDeployConfig, upstreamAddress } from './config.ts';
+import { containerNameOf, DeployConfigError, healthUrl, loadDeployConfig, memoryBytes, parseDeployConfig, upstreamAddress } from './config.ts';
+import { documentedConfig } from './testing/documented.ts';
 
 const workspaceRoot = resolve(import.meta.dirname, '../../..');
-const minimal = { colours: { blue: { hostPort: 8001 }, green: { hostPort: 8002 } }, envFile: 'backend.env', edge: { container: 'satvach-edge' } };
+const minimal = { colours: { blue: { hostPort: 8001 }, green: { hostPort: 8002 } }, envFile: 'backend.env', edge: { container: 'satvach-edge' }, hardening: documentedConfig().hardening };
 
 describe('deploy configuration', () => {
   it('loads the documented example (docker/deploy/backend.deploy.json)', () => {
@@ -47,5 +48,40 @@ describe('deploy configuration', () => {
   it('says how to fix a missing or broken file', () => {
     expect(() => loadDeployConfig('/no/such/deploy.json', '/')).toThrow(/cannot read the deploy configuration \/no\/such\/deploy.json/);
     expect(() => loadDeployConfig(join(workspaceRoot, 'package-lock.json'), workspaceRoot)).toThrow(/invalid deploy configuration/);
+  });
+
+  it('requires the hardening block and says where to copy it from', () => {
+    const { hardening: _, ...withoutHardening } = minimal;
+    expect(() => parseDeployConfig(withoutHardening, 'deploy.json', '/')).toThrow(/hardening: missing: copy the "hardening" block of docker\/deploy\/backend.deploy.json/);
+  });
+
+  it('names every bad hardening key', () => {
+    const hardening = { readOnly: 'yes', tmpfs: ['tmp'], capDrop: ['all'], securityOpt: [], memory: '4k', cpus: 0, pidsLimit: 0, user: '0:0', restart: 'sometimes', logging: { driver: 'json-file', options: { 'max-size': '10m' } } };
+    let message = '';
+    try {
+      parseDeployConfig({ ...minimal, hardening }, 'deploy.json', '/');
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    for (const problem of [
+      'hardening.readOnly: Invalid input: expected boolean',
+      'hardening.tmpfs.0: an absolute path',
+      'hardening.capDrop.0: ALL or a capability name',
+      'hardening.memory: at least 6m',
+      'hardening.cpus:',
+      'hardening.pidsLimit:',
+      'hardening.user: must not be root',
+      'hardening.restart: no, always, unless-stopped or on-failure[:N]',
+      'hardening.logging.options: json-file logs grow without bound: set max-size and max-file',
+    ]) {
+      expect(message).toContain(problem);
+    }
+    expect(() => parseDeployConfig({ ...minimal, hardening: { ...minimal.hardening, user: 'root' } }, 'c', '/')).toThrow(/hardening.user: must not be root/);
+    expect(() => parseDeployConfig({ ...minimal, hardening: { ...minimal.hardening, memory: '512 MB' } }, 'c', '/')).toThrow(/hardening.memory: a memory size such as 512m/);
+  });
+
+  it('memory sizes in bytes, as docker counts them', () => {
+    expect([memoryBytes('512m'), memoryBytes('1g'), memoryBytes('64K'), memoryBytes('100b')]).toEqual([536_870_912, 1_073_741_824, 65_536, 100]);
+    expect(() => memoryBytes('lots')).toThrow(/"lots" is not a memory size/);
   });
 });

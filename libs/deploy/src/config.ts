@@ -30,6 +30,67 @@ const AnalysisSchema = z.strictObject({
   checksPerStep: z.number().int().min(1).default(2),
 });
 
+const MEMORY = /^(\d+)([bkmg])$/i;
+const UNIT_BYTES: Record<string, number> = { b: 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3 };
+
+/** Bytes of a Docker memory size such as `512m` (the form `--memory` and compose's `mem_limit` take). */
+export function memoryBytes(size: string): number {
+  const match = MEMORY.exec(size);
+  if (match === null) throw new Error(`"${size}" is not a memory size such as 512m`);
+  return Number(match[1]) * (UNIT_BYTES[(match[2] ?? 'b').toLowerCase()] ?? 1);
+}
+
+/** Docker refuses memory limits below 6 MiB. */
+const MIN_MEMORY_BYTES = 6 * 1024 ** 2;
+const ROOT_USER = /^(0|root)(:.*)?$/;
+const ROTATING_DRIVERS = ['json-file', 'local'];
+
+/**
+ * What every colour container runs with: the same settings as docker/compose.prod.yml's `backend`
+ * service (compose-consistency.spec.ts fails when the two differ), in compose's terms.
+ */
+const HardeningSchema = z.strictObject(
+  {
+    /** `--read-only`: the image's files cannot be changed; the service writes only to its tmpfs mounts. */
+    readOnly: z.boolean(),
+    /** `--tmpfs`: `/path` or `/path:options` (e.g. `/tmp:size=64m`). */
+    tmpfs: z.array(z.string().regex(/^\/[^\s:]*(:[^\s]+)?$/, 'an absolute path, optionally with :options, e.g. /tmp or /tmp:size=64m')),
+    /** `--cap-drop`: `ALL`, or capability names. */
+    capDrop: z.array(z.string().regex(/^(ALL|(CAP_)?[A-Z_]+)$/, 'ALL or a capability name such as NET_RAW')),
+    /** `--security-opt`, e.g. `no-new-privileges:true`. */
+    securityOpt: z.array(z.string().regex(/^[a-z-]+([:=].+)?$/, 'a Docker security option such as no-new-privileges:true')),
+    /** `--memory`, e.g. `512m` (b, k, m or g). */
+    memory: z
+      .string()
+      .regex(MEMORY, 'a memory size such as 512m (b, k, m or g)')
+      .refine((size) => !MEMORY.test(size) || memoryBytes(size) >= MIN_MEMORY_BYTES, 'at least 6m (Docker refuses less)'),
+    /** `--cpus`: CPUs the colour may use. */
+    cpus: z.number().positive(),
+    /** `--pids-limit`: processes and threads the colour may run. */
+    pidsLimit: z.number().int().min(1),
+    /** `--user`: uid[:gid] or name; never root. */
+    user: z
+      .string()
+      .regex(/^[A-Za-z0-9_][A-Za-z0-9_.-]*(:[A-Za-z0-9_][A-Za-z0-9_.-]*)?$/, 'uid[:gid] or a user name, e.g. 10001')
+      .refine((user) => !ROOT_USER.test(user), 'must not be root (0): the image runs as a non-root user (apps/backend/Dockerfile USER)'),
+    /** `--restart`. */
+    restart: z.string().regex(/^(no|always|unless-stopped|on-failure(:\d+)?)$/, 'no, always, unless-stopped or on-failure[:N]'),
+    /** `--log-driver` and `--log-opt`: json-file and local need rotation (max-size and max-file). */
+    logging: z
+      .strictObject({ driver: z.string().regex(/^[a-z0-9_.-]+$/, 'a Docker log driver such as json-file'), options: z.record(z.string().regex(/^[a-z0-9_.-]+$/), z.string()) })
+      .check((ctx) => {
+        const { driver, options } = ctx.value;
+        if (ROTATING_DRIVERS.includes(driver) && (options['max-size'] === undefined || options['max-file'] === undefined)) {
+          ctx.issues.push({ code: 'custom', input: options, path: ['options'], message: `${driver} logs grow without bound: set max-size and max-file (e.g. "10m" and "5")` });
+        }
+      }),
+  },
+  {
+    error: (issue) =>
+      issue.input === undefined ? 'missing: copy the "hardening" block of docker/deploy/backend.deploy.json (it mirrors the backend of docker/compose.prod.yml)' : undefined,
+  },
+);
+
 const DeployConfigSchema = z.strictObject({
   /** Containers are named `<containerPrefix>-blue` and `<containerPrefix>-green`. */
   containerPrefix: containerName.default('satvach-backend'),
@@ -98,12 +159,15 @@ const DeployConfigSchema = z.strictObject({
     .prefault({}),
   /** Holds state.json, the lock and the edge's upstream file. */
   stateDir: z.string().min(1).default('/var/lib/satvach/deploy'),
+  /** Container settings of every colour: production's hardening (docker/compose.prod.yml). */
+  hardening: HardeningSchema,
   /** Nx target run before a new version starts when a release migrates the database (`--backup`). */
   backupTarget: z.string().regex(/^[\w.-]+:[\w.-]+$/, 'must be project:target').default('db:backup'),
 });
 
 export type DeployConfig = z.infer<typeof DeployConfigSchema>;
 export type AnalysisConfig = z.infer<typeof AnalysisSchema>;
+export type Hardening = z.infer<typeof HardeningSchema>;
 
 export class DeployConfigError extends Error {
   override name = 'DeployConfigError';

@@ -1,7 +1,8 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { type AnalysisConfig, type Colour, containerNameOf, type DeployConfig, healthUrl, lockFileOf, otherColour, stateFileOf, upstreamFileOf } from './config.ts';
 import { analyseWindow, parseEdgeLog, portOf, type WindowAnalysis } from './analysis.ts';
 import type { DockerHost, ImageFacts } from './docker.ts';
+import { envFileProblems } from './envfile.ts';
 import { describeShares, EdgeConfigError, renderShares, type Shares, switchUpstream } from './edge.ts';
 import { acquireLock } from './lock.ts';
 import { type Candidate, type DeployState, loadState, type Release, releaseOfCandidate, saveState, withEvent } from './state.ts';
@@ -125,9 +126,19 @@ async function waitHealthy(ctx: Context, colour: Colour): Promise<void> {
   }
 }
 
+/** The env file docker reads for the colour: present, private, and without a line docker would quote back in an error. */
 function requireEnvFile(ctx: Context, state: DeployState): void {
-  if (!existsSync(ctx.config.envFile)) {
-    throw new DeployError(`the service env file ${ctx.config.envFile} (envFile in the deploy config) does not exist; create it (runbooks/deploy/README.md, "Setting up a host"); traffic stays on ${servingLine(state)}`);
+  const file = ctx.config.envFile;
+  if (!existsSync(file)) {
+    throw new DeployError(`the service env file ${file} (envFile in the deploy config) does not exist; create it (runbooks/deploy/README.md, "Setting up a host"); traffic stays on ${servingLine(state)}`);
+  }
+  const mode = statSync(file).mode & 0o777;
+  if ((mode & 0o007) !== 0) {
+    throw new DeployError(`the service env file ${file} holds secrets but every user on this host may read it (mode ${mode.toString(8).padStart(4, '0')}): run \`chmod 600 ${file}\`; traffic stays on ${servingLine(state)}`);
+  }
+  const problems = envFileProblems(readFileSync(file));
+  if (problems.length > 0) {
+    throw new DeployError(`the service env file ${file} has lines docker --env-file refuses (their content is not shown: it may be a secret):\n${problems.map((problem) => `  ${problem}`).join('\n')}\nnothing was started; traffic stays on ${servingLine(state)}`);
   }
 }
 

@@ -1,5 +1,5 @@
 import type { Command, RunFn } from '@satvach/exec';
-import { type Colour, containerNameOf, type DeployConfig, isHostNetwork } from './config.ts';
+import { type Colour, containerNameOf, type DeployConfig, type Hardening, isHostNetwork } from './config.ts';
 
 /** Labels on every colour container: `docker ps --filter label=dev.satvach.deploy.colour` lists them. */
 const COLOUR_LABEL = 'dev.satvach.deploy.colour';
@@ -11,9 +11,33 @@ export interface ColourRun {
   readonly release: string;
 }
 
+/** The `docker create` options of the deploy config's hardening block (compose.prod.yml's backend settings). */
+export function hardeningArgs(hardening: Hardening): string[] {
+  return [
+    '--user',
+    hardening.user,
+    '--restart',
+    hardening.restart,
+    ...(hardening.readOnly ? ['--read-only'] : []),
+    ...hardening.tmpfs.flatMap((mount) => ['--tmpfs', mount]),
+    ...hardening.capDrop.flatMap((capability) => ['--cap-drop', capability]),
+    ...hardening.securityOpt.flatMap((option) => ['--security-opt', option]),
+    '--memory',
+    hardening.memory,
+    '--cpus',
+    String(hardening.cpus),
+    '--pids-limit',
+    String(hardening.pidsLimit),
+    '--log-driver',
+    hardening.logging.driver,
+    ...Object.entries(hardening.logging.options).flatMap(([key, value]) => ['--log-opt', `${key}=${value}`]),
+  ];
+}
+
 /**
- * `docker create` for one colour, as data: the environment (secrets) only through --env-file, never in
- * argv. Further networks are joined before it starts (`connectArgs`).
+ * `docker create` for one colour, as data: hardened as production's compose backend, the environment
+ * (secrets) only through --env-file, never in argv. Further networks are joined before it starts
+ * (`connectArgs`).
  */
 export function createColourArgs(config: DeployConfig, run: ColourRun): string[] {
   const { hostPort } = config.colours[run.colour];
@@ -22,9 +46,8 @@ export function createColourArgs(config: DeployConfig, run: ColourRun): string[]
     'create',
     '--name',
     containerNameOf(config, run.colour),
-    '--restart',
-    'unless-stopped',
     '--init',
+    ...hardeningArgs(config.hardening),
     '--env-file',
     config.envFile,
     '--env',

@@ -2,8 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { parseDeployConfig } from './config.ts';
 import { parseWorkers, reloadSettled, renderShares } from './edge.ts';
 import { renderUpstream } from './upstream.ts';
+import { documentedConfig } from './testing/documented.ts';
 
-const config = parseDeployConfig({ colours: { blue: { hostPort: 8001 }, green: { hostPort: 8002 } }, envFile: 'e', edge: { container: 'edge' } }, 'c', '/');
+const config = parseDeployConfig({ colours: { blue: { hostPort: 8001 }, green: { hostPort: 8002 } }, envFile: 'e', edge: { container: 'edge' }, hardening: documentedConfig().hardening }, 'c', '/');
 
 describe('upstream config', () => {
   it('one colour: a plain server line', () => {

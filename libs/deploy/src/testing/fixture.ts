@@ -8,6 +8,7 @@ import { startServices, type Services, workspaceRoot } from '@satvach/backup/tes
 import { run } from '@satvach/exec';
 import { type DeployConfig, parseDeployConfig } from '../config.ts';
 import { DockerHost } from '../docker.ts';
+import { documentedConfig } from './documented.ts';
 
 const backendDir = join(workspaceRoot, 'apps/backend');
 
@@ -92,6 +93,8 @@ export async function startDeployFixture(options: FixtureOptions): Promise<Deplo
       networks: ['host'],
       colours: { blue: { hostPort: 18101 }, green: { hostPort: 18102 } },
       envFile,
+      // Production's hardening (read-only root, no capabilities, limits, rotated logs, uid 10001).
+      hardening: documentedConfig().hardening,
       health: { timeoutSeconds: 30, intervalMs: 300, healthyStreak: 2 },
       edge: { container: edge, drainTimeoutSeconds: 15, drainQuietSeconds: 1 },
       canary: { steps: [10, 50, 100], analysis: { intervalSeconds: 8, minRequests: 40, maxExtensions: 1, checksPerStep: 2, maxFailedChecks: 2, ...options.analysis } },

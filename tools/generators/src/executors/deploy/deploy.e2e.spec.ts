@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { execa } from 'execa';
 import { workspaceRoot } from '@nx/devkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { deploy, type DeployDeps, loadDeployConfig, rollback, stateFileOf, status, upstreamFileOf } from '@satvach/deploy';
+import { containerNameOf, deploy, type DeployDeps, healthUrl, loadDeployConfig, loadState, memoryBytes, rollback, stateFileOf, status, upstreamFileOf } from '@satvach/deploy';
 import { type DeployFixture, EDGE_URL, LOAD_PATH, startDeployFixture, startLoad } from '@satvach/deploy/testing';
 import { docker, harness, nx, nxEnv, readManifest, requireHarness, waitFor } from '../../e2e-support.ts';
 
@@ -305,5 +305,78 @@ describe('pre-deploy backup', () => {
     const list = await nx(['run', 'db:backup-list', '--json'], backupEnv());
     expect(list.output).toMatch(/"latest": "\d{8}T\d{6}Z"/);
     expect(await release()).toBe(fixture.images.v1);
+  });
+});
+
+/** Prints, for every process in the container, its command line, uids, effective capabilities and no_new_privs. */
+const PROCESS_FACTS = `
+import glob, json
+facts = []
+for proc in glob.glob('/proc/[0-9]*'):
+    try:
+        status = dict(line.split(':', 1) for line in open(proc + '/status').read().splitlines())
+        cmd = open(proc + '/cmdline').read().replace(chr(0), ' ').strip()
+    except FileNotFoundError:
+        continue
+    facts.append({'cmd': cmd, **{key: status[key].split() for key in ('Uid', 'CapEff', 'NoNewPrivs')}})
+print(json.dumps(facts))
+`;
+
+describe('hardened colours', () => {
+  it('a deployed colour runs with the hardening of the deploy config (read back with docker inspect) and is healthy on a read-only root as uid 10001', async () => {
+    const serving = loadState(stateFileOf(fixture.config), new Date()).serving;
+    const image = serving?.image === fixture.images.v2 ? fixture.images.v1 : fixture.images.v2;
+    const { exitCode, output } = await deployNx([`--image=${image}`]);
+    expect(exitCode, output).toBe(0);
+    const colour = loadState(stateFileOf(fixture.config), new Date()).serving?.colour ?? 'blue';
+    const name = containerNameOf(fixture.config, colour);
+
+    const [inspected] = JSON.parse(String((await docker(['container', 'inspect', name])).stdout)) as {
+      Config: { User: string };
+      HostConfig: { ReadonlyRootfs: boolean; Tmpfs: Record<string, string> | null; CapDrop: string[] | null; SecurityOpt: string[] | null; Memory: number; NanoCpus: number; PidsLimit: number | null; LogConfig: { Type: string; Config: Record<string, string> }; RestartPolicy: { Name: string } };
+    }[];
+    const host = inspected?.HostConfig;
+    const hardening = fixture.config.hardening;
+    expect({
+      readOnly: host?.ReadonlyRootfs,
+      tmpfs: Object.entries(host?.Tmpfs ?? {}).map(([path, options]) => (options === '' ? path : `${path}:${options}`)),
+      capDrop: host?.CapDrop,
+      securityOpt: host?.SecurityOpt,
+      memory: host?.Memory,
+      nanoCpus: host?.NanoCpus,
+      pidsLimit: host?.PidsLimit,
+      logging: { driver: host?.LogConfig.Type, options: host?.LogConfig.Config },
+      restart: host?.RestartPolicy.Name,
+      user: inspected?.Config.User,
+    }).toEqual({
+      readOnly: hardening.readOnly,
+      tmpfs: hardening.tmpfs,
+      capDrop: hardening.capDrop,
+      securityOpt: hardening.securityOpt,
+      memory: memoryBytes(hardening.memory),
+      nanoCpus: Math.round(hardening.cpus * 1e9),
+      pidsLimit: hardening.pidsLimit,
+      logging: hardening.logging,
+      restart: hardening.restart,
+      user: hardening.user,
+    });
+
+    // What the kernel enforces on every process of the colour (the server, and docker-init as PID 1).
+    const processes = JSON.parse(String((await docker(['exec', name, 'python', '-c', PROCESS_FACTS])).stdout)) as { cmd: string; Uid: string[]; CapEff: string[]; NoNewPrivs: string[] }[];
+    expect(processes.map((process) => process.cmd)).toEqual(expect.arrayContaining([expect.stringMatching(/docker-init/), 'python -m satvach']));
+    for (const process of processes) {
+      expect(process.Uid, process.cmd).toEqual(['10001', '10001', '10001', '10001']);
+      expect(process.CapEff, process.cmd).toEqual(['0000000000000000']);
+      expect(process.NoNewPrivs, process.cmd).toEqual(['1']);
+    }
+    const write = (path: string) => docker(['exec', name, 'python', '-c', `open(${JSON.stringify(path)}, 'w').write('x')`], { reject: false });
+    const readOnlyRoot = await write('/app/probe');
+    expect(readOnlyRoot.exitCode).not.toBe(0);
+    expect(readOnlyRoot.stderr).toContain('Read-only file system');
+    expect((await write('/tmp/probe')).exitCode).toBe(0);
+
+    // Healthy (database and storage checked) with all of it, and serving through the edge.
+    expect((await fetch(healthUrl(fixture.config, colour))).status).toBe(200);
+    expect(await release()).toBe(image);
   });
 });
