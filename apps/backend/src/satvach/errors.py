@@ -6,12 +6,15 @@ from collections.abc import Sequence
 from http import HTTPStatus
 from typing import Any, Literal
 
+import structlog
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from satvach.schemas import ApiError, DependencyUnavailable, FieldError
+
+log = structlog.get_logger("satvach.errors")
 
 # Codes for statuses raised by the framework itself (unknown route, wrong method, ...).
 _CODES_BY_STATUS = {
@@ -49,6 +52,7 @@ class DependencyDown(ApiProblem):
     clients and monitors retry instead of reporting a bug."""
 
     def __init__(self, dependency: Literal["database", "storage"]) -> None:
+        self.dependency = dependency
         message = f"the {dependency} is unavailable; try again in {RETRY_AFTER_S} s"
         super().__init__(503, "dependency_unavailable", message)
         self.body = DependencyUnavailable(
@@ -83,6 +87,9 @@ async def _validation_failed(_request: Request, exc: RequestValidationError) -> 
 
 
 async def _api_problem(_request: Request, exc: ApiProblem) -> JSONResponse:
+    if isinstance(exc, DependencyDown):
+        # The client learns only which dependency; the operator gets the cause.
+        log.warning("dependency_unavailable", dependency=exc.dependency, exc_info=exc.__cause__)
     response = error_response(exc.status, exc.body)
     response.headers.update(exc.headers)
     return response
