@@ -19,8 +19,8 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 from devtools.local_services import Postgres, database_url, free_port
-from satvach.db import database_unreachable
-from satvach.errors import RETRY_AFTER_S
+from satvach.db import connect, database_unreachable
+from satvach.errors import RETRY_AFTER_S, DependencyDown
 from satvach.settings import Settings
 from support import BACKEND_DIR, closed_port
 
@@ -131,3 +131,18 @@ async def test_a_refused_connection_is_unavailable() -> None:
         assert database_unreachable(failed.value)
     finally:
         await engine.dispose()
+
+
+async def test_another_dependency_failing_inside_a_database_block_keeps_its_name(
+    db: AsyncEngine,
+) -> None:
+    async def store_fails_while_connected() -> None:
+        async with connect(db):
+            try:
+                raise ConnectionRefusedError
+            except OSError as exc:
+                raise DependencyDown("storage") from exc
+
+    with pytest.raises(DependencyDown) as raised:
+        await store_fails_while_connected()
+    assert raised.value.dependency == "storage"

@@ -76,6 +76,8 @@ def database_unreachable(exc: BaseException) -> bool:
 def _unreachable_as_503() -> Iterator[None]:
     try:
         yield
+    except DependencyDown:
+        raise  # another dependency's, raised inside the block: keep its name
     except Exception as exc:
         if database_unreachable(exc):
             raise DependencyDown("database") from exc
