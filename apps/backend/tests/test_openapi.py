@@ -15,6 +15,7 @@ CONTRACT_SCHEMAS = {
     "PhotoLink",
     "FieldError",
     "ApiError",
+    "DependencyUnavailable",
 }
 
 
@@ -36,3 +37,8 @@ def test_openapi_module_prints_the_document_with_no_environment() -> None:
     nearby = document["paths"]["/api/v1/places/nearby"]["get"]["parameters"]
     radius = next(p for p in nearby if p["name"] == "radius_m")
     assert radius["schema"]["maximum"] == 50_000
+    unavailable = create["503"]
+    assert unavailable["content"]["application/json"]["schema"] == {
+        "$ref": "#/components/schemas/DependencyUnavailable"
+    }
+    assert "Retry-After" in unavailable["headers"]

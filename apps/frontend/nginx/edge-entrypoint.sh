@@ -52,12 +52,66 @@ if [ -n "$upstream_file" ] || [ -n "${SATVACH_API_UPSTREAM:-}" ]; then
     "$templates/api.conf.template" >"$out/server.d/api.conf"
 fi
 
+# SATVACH_EDGE_TRUSTED_PROXY: the tunnel connector's address(es), comma-separated; each an IPv4
+# address or CIDR of /24 or narrower, or an IPv6 one of /120 or narrower. Whoever is trusted names the
+# client for the logs and the per-client rate limit, so a whole private range (any container, any
+# neighbour on it) is refused rather than trusted.
+trusted_proxy="${SATVACH_EDGE_TRUSTED_PROXY:-127.0.0.1,::1}"
+bad_proxy() { fail "SATVACH_EDGE_TRUSTED_PROXY: '$1' $2 (give the tunnel connector's own address, e.g. 127.0.0.1,::1 when it shares the edge's network)"; }
+ipv4() {
+  case "$1" in '' | *[!0-9.]* | *..* | .* | *.) return 1 ;; esac
+  # shellcheck disable=SC2046 # split into octets on purpose
+  set -- $(echo "$1" | tr . ' ')
+  [ $# -eq 4 ] || return 1
+  for octet; do
+    case "$octet" in ????* | 0?*) return 1 ;; esac
+    [ "$octet" -le 255 ] || return 1
+  done
+}
+ipv6() {
+  case "$1" in '' | *[!0-9a-fA-F:]* | *:::* | *::*::* | :[!:]* | *[!:]:) return 1 ;; esac
+  compressed=false
+  case "$1" in *::*) compressed=true ;; esac
+  # shellcheck disable=SC2046 # split into groups on purpose
+  set -- $(echo "$1" | tr : ' ')
+  for group; do
+    case "$group" in ?????*) return 1 ;; esac
+  done
+  if $compressed; then [ $# -le 7 ]; else [ $# -eq 8 ]; fi
+}
+realip_from=""
+set -f # the entries are split on purpose, never globbed
+for entry in $(echo "$trusted_proxy" | tr , ' '); do
+  address="${entry%/*}"
+  prefix=""
+  case "$entry" in
+    */*)
+      prefix="${entry#*/}"
+      case "$prefix" in '' | *[!0-9]* | ????*) bad_proxy "$entry" "has a malformed prefix length" ;; esac
+      ;;
+  esac
+  if ipv4 "$address"; then
+    widest=24 bits=32
+  elif ipv6 "$address"; then
+    widest=120 bits=128
+  else
+    bad_proxy "$entry" "is not an IPv4 or IPv6 address or CIDR"
+  fi
+  if [ -n "$prefix" ] && [ "$prefix" -gt "$bits" ]; then
+    bad_proxy "$entry" "has a prefix length beyond /$bits"
+  elif [ -n "$prefix" ] && [ "$prefix" -lt "$widest" ]; then
+    bad_proxy "$entry" "is wider than /$widest: trusting a whole range lets anyone on it forge client addresses"
+  fi
+  realip_from="${realip_from}set_real_ip_from $entry;
+"
+done
+set +f
+[ -n "$realip_from" ] || bad_proxy "$trusted_proxy" "names no address"
+
 case "${SATVACH_EDGE_BEHIND_TUNNEL:-false}" in
   true)
     # Only the tunnel connector may name the client; anyone else's CF-Connecting-IP is ignored.
-    trusted="${SATVACH_EDGE_TRUSTED_PROXY:-172.16.0.0/12}"
-    case "$trusted" in *[!0-9a-fA-F.:/]*) fail "SATVACH_EDGE_TRUSTED_PROXY must be an address or CIDR, got '$trusted'" ;; esac
-    printf 'set_real_ip_from %s;\nreal_ip_header CF-Connecting-IP;\n' "$trusted" >"$out/http.d/realip.conf"
+    printf '%sreal_ip_header CF-Connecting-IP;\n' "$realip_from" >"$out/http.d/realip.conf"
     echo 'add_header Strict-Transport-Security "max-age=31536000; includeSubDomains" always;' >"$out/headers.d/hsts.conf"
     ;;
   false) ;;

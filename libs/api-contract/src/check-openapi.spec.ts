@@ -26,13 +26,13 @@ function writeDoc(name: string, content: string): string {
 describe('check-openapi CLI', () => {
   it('exits 0 and says how many schemas match', () => {
     const result = runCli([fixturePath]);
-    expect(result).toEqual({ status: 0, stdout: 'api-contract: 9 schemas match the OpenAPI document\n', stderr: '' });
+    expect(result).toEqual({ status: 0, stdout: 'api-contract: 10 schemas match the OpenAPI document\n', stderr: '' });
   });
 
   it('reads the document from standard input when given -', () => {
     const result = runCli(['-'], readFileSync(fixturePath, 'utf8'));
     expect(result.status).toBe(0);
-    expect(result.stdout).toContain('9 schemas match');
+    expect(result.stdout).toContain('10 schemas match');
   });
 
   it('exits 1 and prints each mismatch', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ApiError, NearbyResponse, PLACE_CATEGORIES, PlaceCategory, PlaceCreate, contractSchemas } from './index.ts';
+import { ApiError, DependencyUnavailable, NearbyResponse, PLACE_CATEGORIES, PlaceCategory, PlaceCreate, contractSchemas } from './index.ts';
 
 const place = {
   id: '3f2b8c1e-4a5d-4e6f-9a7b-1c2d3e4f5a6b',
@@ -54,6 +54,13 @@ describe('contract schemas', () => {
     expect(ApiError.safeParse({ error: 'internal', message: 'boom' }).success).toBe(false);
   });
 
+  it('parse a 503 naming the unavailable dependency, and only a known one', () => {
+    const body = { error: 'dependency_unavailable', message: 'the database is unavailable; try again in 5 s', fields: [], dependency: 'database' };
+    expect(DependencyUnavailable.parse(body)).toEqual(body);
+    expect(ApiError.parse(body)).toEqual({ error: body.error, message: body.message, fields: [] });
+    expect(DependencyUnavailable.safeParse({ ...body, dependency: 'redis' }).success).toBe(false);
+  });
+
   it('trim a new place name and keep only the creatable fields', () => {
     expect(PlaceCreate.parse({ name: '  Cafe Goodluck ', category: 'cafe', lat: 18.5, lon: 73.8, id: 'x' })).toEqual({
       name: 'Cafe Goodluck',
@@ -70,6 +77,7 @@ describe('contract schemas', () => {
   it('name every component of the contract', () => {
     expect(Object.keys(contractSchemas).sort()).toEqual([
       'ApiError',
+      'DependencyUnavailable',
       'FieldError',
       'NearbyPlace',
       'NearbyResponse',

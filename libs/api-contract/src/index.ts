@@ -60,6 +60,12 @@ export const ApiError = z.object({
 });
 export type ApiError = z.infer<typeof ApiError>;
 
+/** A 503: the database or the photo store is unreachable; the response's Retry-After says when to retry. */
+export const DependencyUnavailable = ApiError.extend({
+  dependency: z.enum(['database', 'storage']),
+});
+export type DependencyUnavailable = z.infer<typeof DependencyUnavailable>;
+
 /** Every contract schema under the component name the backend's OpenAPI document uses for it. */
 export const contractSchemas = {
   PlaceCategory,
@@ -71,4 +77,5 @@ export const contractSchemas = {
   PhotoLink,
   FieldError,
   ApiError,
+  DependencyUnavailable,
 } as const satisfies Record<string, z.ZodType>;

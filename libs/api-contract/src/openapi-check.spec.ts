@@ -164,6 +164,7 @@ describe('compareWithOpenApi', () => {
       'PhotoLink',
       'FieldError',
       'ApiError',
+      'DependencyUnavailable',
     ]);
   });
 });

@@ -100,6 +100,28 @@ describe('loadStackEnv', () => {
     ]);
   });
 
+  it('trusts CF-Connecting-IP from loopback only by default: the connector sharing the edge\'s network', () => {
+    const envFile = write('.env', VALID);
+
+    expect(loadStackEnv({ envFile, processEnv: {} }).composeEnv.SATVACH_EDGE_TRUSTED_PROXY).toBe('127.0.0.1,::1');
+    const pinned = loadStackEnv({ envFile, processEnv: { SATVACH_EDGE_TRUSTED_PROXY: '172.30.99.10, fd00:99::10/128, 10.9.8.0/24' } });
+    expect(pinned.env.SATVACH_EDGE_TRUSTED_PROXY).toBe('172.30.99.10, fd00:99::10/128, 10.9.8.0/24');
+  });
+
+  it('refuses a trusted proxy that is a whole range or not an address, naming the key and the entry', () => {
+    const envFile = write('.env', VALID);
+    const problems = (value: string) => problemsOf(() => loadStackEnv({ envFile, processEnv: { SATVACH_EDGE_TRUSTED_PROXY: value } }));
+
+    expect(problems('172.16.0.0/12')).toEqual([
+      "SATVACH_EDGE_TRUSTED_PROXY: '172.16.0.0/12' is wider than /24: trusting a whole range lets anyone on it forge client addresses (give the tunnel connector's own address, e.g. 127.0.0.1,::1 when it shares the edge's network)",
+    ]);
+    expect(problems('127.0.0.1,fd00::/64')).toEqual([expect.stringMatching(/^SATVACH_EDGE_TRUSTED_PROXY: 'fd00::\/64' is wider than \/120/)]);
+    expect(problems('cloudflared')).toEqual([expect.stringMatching(/^SATVACH_EDGE_TRUSTED_PROXY: 'cloudflared' is not an IPv4 or IPv6 address or CIDR/)]);
+    expect(problems('10.0.0.1/33')).toEqual([expect.stringMatching(/'10.0.0.1\/33' has a prefix length beyond \/32/)]);
+    expect(problems('10.0.0.1/x')).toEqual([expect.stringMatching(/'10.0.0.1\/x' has a malformed prefix length/)]);
+    expect(problems(' , ')).toEqual([expect.stringMatching(/^SATVACH_EDGE_TRUSTED_PROXY: names no address/)]);
+  });
+
   it('requires the tunnel token only with the tunnel profile', () => {
     const envFile = write('.env', VALID);
 

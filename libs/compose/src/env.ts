@@ -35,6 +35,26 @@ const pinnedImageRef = z.string().check((ctx) => {
   }
 });
 const bool = z.enum(['true', 'false'], { message: 'true or false' });
+// The tunnel connector's address(es); edge-entrypoint.sh applies the same rules when the image starts.
+// A whole private range is refused: anyone on it could name any client and spend anyone's rate limit.
+const TRUSTED_PROXY_WIDEST = { v4: 24, v6: 120 } as const;
+const trustedProxies = z.string().check((ctx) => {
+  const entries = ctx.value.split(',').map((entry) => entry.trim()).filter(Boolean);
+  if (entries.length === 0) ctx.issues.push({ code: 'custom', input: ctx.value, message: 'names no address; give the tunnel connector\'s own address, e.g. 127.0.0.1,::1' });
+  for (const entry of entries) {
+    const [address = '', prefix] = entry.split('/', 2);
+    const family = z.ipv4().safeParse(address).success ? 'v4' : z.ipv6().safeParse(address).success ? 'v6' : undefined;
+    const bits = family === 'v4' ? 32 : 128;
+    let problem: string | undefined;
+    if (!family || entry.split('/').length > 2) problem = 'is not an IPv4 or IPv6 address or CIDR';
+    else if (prefix !== undefined && !/^\d{1,3}$/.test(prefix)) problem = 'has a malformed prefix length';
+    else if (prefix !== undefined && Number(prefix) > bits) problem = `has a prefix length beyond /${bits}`;
+    else if (prefix !== undefined && Number(prefix) < TRUSTED_PROXY_WIDEST[family]) {
+      problem = `is wider than /${TRUSTED_PROXY_WIDEST[family]}: trusting a whole range lets anyone on it forge client addresses`;
+    }
+    if (problem) ctx.issues.push({ code: 'custom', input: ctx.value, message: `'${entry}' ${problem} (give the tunnel connector's own address, e.g. 127.0.0.1,::1 when it shares the edge's network)` });
+  }
+});
 // Passwords go into the backend's database URL, so they keep to URL-safe characters.
 const urlSafeSecret = (min: number) =>
   z.string().min(min, `at least ${min} characters`).regex(/^[A-Za-z0-9._~-]+$/, 'letters, digits and . _ ~ - only (it goes into a URL)');
@@ -60,6 +80,7 @@ export const StackEnvSchema = z.object({
   SATVACH_EDGE_RATE_PER_S: positiveInt.default(20),
   SATVACH_EDGE_RATE_BURST: positiveInt.default(40),
   SATVACH_EDGE_BEHIND_TUNNEL: bool.default('false'),
+  SATVACH_EDGE_TRUSTED_PROXY: trustedProxies.default('127.0.0.1,::1'),
   SATVACH_PHOTO_MAX_BYTES: positiveInt.default(5_242_880),
   SATVACH_LOG_LEVEL: z.enum(['debug', 'info', 'warning', 'error']).default('info'),
   TUNNEL_TOKEN: z.string().min(20, 'the token from the Cloudflare dashboard (Zero Trust → Tunnels)').optional(),

@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager, contextmanager
 from datetime import datetime
 
 from geoalchemy2 import Geography
 from sqlalchemy import CheckConstraint, DateTime, Text, func
 from sqlalchemy.dialects.postgresql import UUID
-from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
+from satvach.errors import DependencyDown
 from satvach.schemas import PlaceCategory
 from satvach.settings import Settings
 
@@ -44,3 +48,53 @@ def create_engine(settings: Settings) -> AsyncEngine:
         # Bounds how long a request waits for a new connection when the database is unreachable.
         connect_args={"timeout": 10},
     )
+
+
+# SQLSTATE class 08 (connection exception) and 57P01-03 (admin shutdown, crash shutdown, cannot
+# connect now: a server stopping, restarting or still starting).
+_UNREACHABLE_SQLSTATES = ("08", "57P01", "57P02", "57P03")
+
+
+def database_unreachable(exc: BaseException) -> bool:
+    """Whether `exc` says the server could not be reached, as opposed to a query that failed: a
+    refused or timed-out connect (raised as OSError by asyncpg), a connection the server closed, a
+    server shutting down or starting up."""
+    seen: BaseException | None = exc
+    while seen is not None:
+        if isinstance(seen, OSError):
+            return True
+        if isinstance(seen, DBAPIError) and seen.connection_invalidated:
+            return True
+        sqlstate = getattr(seen, "sqlstate", None)
+        if isinstance(sqlstate, str) and sqlstate.startswith(_UNREACHABLE_SQLSTATES):
+            return True
+        seen = seen.orig if isinstance(seen, DBAPIError) else seen.__cause__
+    return False
+
+
+@contextmanager
+def _unreachable_as_503() -> Iterator[None]:
+    try:
+        yield
+    except DependencyDown:
+        raise  # another dependency's, raised inside the block: keep its name
+    except Exception as exc:
+        if database_unreachable(exc):
+            raise DependencyDown("database") from exc
+        raise
+
+
+@asynccontextmanager
+async def connect(engine: AsyncEngine) -> AsyncIterator[AsyncConnection]:
+    """`engine.connect()` for request handlers: an unreachable database becomes a 503."""
+    with _unreachable_as_503():
+        async with engine.connect() as conn:
+            yield conn
+
+
+@asynccontextmanager
+async def begin(engine: AsyncEngine) -> AsyncIterator[AsyncConnection]:
+    """`engine.begin()` for request handlers: an unreachable database becomes a 503."""
+    with _unreachable_as_503():
+        async with engine.begin() as conn:
+            yield conn

@@ -4,14 +4,17 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from http import HTTPStatus
-from typing import Any
+from typing import Any, Literal
 
+import structlog
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from satvach.schemas import ApiError, FieldError
+from satvach.schemas import ApiError, DependencyUnavailable, FieldError
+
+log = structlog.get_logger("satvach.errors")
 
 # Codes for statuses raised by the framework itself (unknown route, wrong method, ...).
 _CODES_BY_STATUS = {
@@ -24,6 +27,10 @@ _CODES_BY_STATUS = {
 }
 
 
+# Long enough for a database restart or a failover, short enough that clients come back soon.
+RETRY_AFTER_S = 5
+
+
 class ApiProblem(Exception):
     """An expected failure that becomes an ApiError response with `status`."""
 
@@ -32,11 +39,26 @@ class ApiProblem(Exception):
     ) -> None:
         super().__init__(message)
         self.status = status
-        self.body = ApiError(error=error, message=message, fields=list(fields))
+        self.body: ApiError = ApiError(error=error, message=message, fields=list(fields))
+        self.headers: dict[str, str] = {}
 
 
 def not_found(what: str) -> ApiProblem:
     return ApiProblem(404, "not_found", f"{what} not found")
+
+
+class DependencyDown(ApiProblem):
+    """The database or the object store cannot be reached: 503 with Retry-After, naming which, so
+    clients and monitors retry instead of reporting a bug."""
+
+    def __init__(self, dependency: Literal["database", "storage"]) -> None:
+        self.dependency = dependency
+        message = f"the {dependency} is unavailable; try again in {RETRY_AFTER_S} s"
+        super().__init__(503, "dependency_unavailable", message)
+        self.body = DependencyUnavailable(
+            error="dependency_unavailable", message=message, fields=[], dependency=dependency
+        )
+        self.headers = {"Retry-After": str(RETRY_AFTER_S)}
 
 
 def error_response(status: int, body: ApiError) -> JSONResponse:
@@ -65,7 +87,12 @@ async def _validation_failed(_request: Request, exc: RequestValidationError) -> 
 
 
 async def _api_problem(_request: Request, exc: ApiProblem) -> JSONResponse:
-    return error_response(exc.status, exc.body)
+    if isinstance(exc, DependencyDown):
+        # The client learns only which dependency; the operator gets the cause.
+        log.warning("dependency_unavailable", dependency=exc.dependency, exc_info=exc.__cause__)
+    response = error_response(exc.status, exc.body)
+    response.headers.update(exc.headers)
+    return response
 
 
 async def _http_exception(_request: Request, exc: StarletteHTTPException) -> JSONResponse:

@@ -8,7 +8,7 @@ from geoalchemy2 import Geography, Geometry
 from sqlalchemy import ColumnElement, cast, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from satvach.db import PlaceRow
+from satvach.db import PlaceRow, begin, connect
 from satvach.schemas import NearbyPlace, Place, PlaceCreate
 
 
@@ -38,13 +38,13 @@ async def create_place(engine: AsyncEngine, new: PlaceCreate) -> Place:
         )
         .returning(*_PLACE_COLUMNS)
     )
-    async with engine.begin() as conn:
+    async with begin(engine) as conn:
         row = (await conn.execute(statement)).one()
     return Place.model_validate(dict(row._mapping))
 
 
 async def get_place(engine: AsyncEngine, place_id: uuid.UUID) -> Place | None:
-    async with engine.connect() as conn:
+    async with connect(engine) as conn:
         row = (await conn.execute(select(*_PLACE_COLUMNS).where(PlaceRow.id == place_id))).first()
     return None if row is None else Place.model_validate(dict(row._mapping))
 
@@ -60,7 +60,7 @@ async def nearby_places(
         .order_by(distance, PlaceRow.id)
         .limit(limit)
     )
-    async with engine.connect() as conn:
+    async with connect(engine) as conn:
         rows = (await conn.execute(statement)).all()
     return [NearbyPlace.model_validate(dict(row._mapping)) for row in rows]
 
@@ -68,7 +68,7 @@ async def nearby_places(
 async def photo_of(engine: AsyncEngine, place_id: uuid.UUID) -> tuple[bool, str | None]:
     """(whether the place exists, its photo key)."""
     statement = select(PlaceRow.photo_key).where(PlaceRow.id == place_id)
-    async with engine.connect() as conn:
+    async with connect(engine) as conn:
         row = (await conn.execute(statement)).first()
     return (False, None) if row is None else (True, row.photo_key)
 
@@ -83,5 +83,5 @@ async def record_photo(
         .values(photo_key=key, photo_content_type=content_type)
         .returning(PlaceRow.id)
     )
-    async with engine.begin() as conn:
+    async with begin(engine) as conn:
         return (await conn.execute(statement)).first() is not None

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import StrEnum
-from typing import Annotated
+from typing import Annotated, Literal
 from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
@@ -73,3 +73,9 @@ class ApiError(BaseModel):
     error: str = Field(description="Machine-readable code, e.g. validation_failed or not_found.")
     message: str
     fields: list[FieldError]
+
+
+class DependencyUnavailable(ApiError):
+    """503: a dependency the request needs cannot be reached; Retry-After says when to retry."""
+
+    dependency: Literal["database", "storage"] = Field(description="What could not be reached.")

@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
+from typing import Any
 
 import boto3
 from botocore.config import Config
+from botocore.exceptions import ClientError, HTTPClientError
+from botocore.exceptions import ConnectionError as BotoConnectionError
 
+from satvach.errors import DependencyDown
 from satvach.settings import Settings
 
 
@@ -56,13 +61,24 @@ class PhotoStorage:
         # Presigning is local computation; this client only exists to put the public host in URLs.
         self._presigner = _client(settings, settings.presign_endpoint_url, 1.0)
 
+    async def _call(self, operation: Callable[..., Any], **params: Any) -> Any:
+        """One S3 call in a thread; an unreachable or overloaded store becomes a 503 naming it."""
+        try:
+            return await asyncio.to_thread(operation, **params)
+        except (BotoConnectionError, HTTPClientError) as exc:
+            raise DependencyDown("storage") from exc
+        except ClientError as exc:
+            if exc.response.get("ResponseMetadata", {}).get("HTTPStatusCode") == 503:
+                raise DependencyDown("storage") from exc
+            raise
+
     async def put(self, key: str, body: bytes, content_type: str) -> None:
-        await asyncio.to_thread(
+        await self._call(
             self._s3.put_object, Bucket=self.bucket, Key=key, Body=body, ContentType=content_type
         )
 
     async def delete(self, key: str) -> None:
-        await asyncio.to_thread(self._s3.delete_object, Bucket=self.bucket, Key=key)
+        await self._call(self._s3.delete_object, Bucket=self.bucket, Key=key)
 
     async def check_bucket(self) -> None:
         await asyncio.to_thread(self._s3.head_bucket, Bucket=self.bucket)

@@ -2,6 +2,8 @@ import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSyn
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
+import { request } from 'node:http';
+import { createServer } from 'node:net';
 import { execa } from 'execa';
 import { workspaceRoot } from '@nx/devkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -171,6 +173,59 @@ describe('edge settings', () => {
     }
   });
 
+  it('trusts CF-Connecting-IP from the configured connector only: the log and the rate limit see the real peer', async () => {
+    // Everything is on loopback here, so loopback addresses stand in for the parties: the connector
+    // is 127.0.0.2, a peer that is not the connector is 127.0.0.1.
+    await withEdge({ SATVACH_EDGE_TRUSTED_PROXY: '127.0.0.2', SATVACH_EDGE_RATE_PER_S: '1', SATVACH_EDGE_RATE_BURST: '5' }, async (name) => {
+      const forged = await burst(30, (i) => ({ from: '127.0.0.1', path: '/health', headers: { 'CF-Connecting-IP': `203.0.113.${i + 1}`, 'X-Request-ID': `forged-${i}` } }));
+      // One bucket (the real peer's) whatever each request claims: burst 5 + what 1 r/s refilled.
+      expect(forged.filter((r) => r.status === 429).length, JSON.stringify(forged.map((r) => r.status))).toBeGreaterThanOrEqual(15);
+      expect(forged.filter((r) => r.status === 200).length).toBeGreaterThanOrEqual(1);
+
+      const honoured = await burst(30, (i) => ({ from: '127.0.0.2', path: '/health', headers: { 'CF-Connecting-IP': `198.51.100.${i + 1}`, 'X-Request-ID': `honoured-${i}` } }));
+      // A bucket per client the connector names: nobody exceeds their burst.
+      expect(honoured.map((r) => r.status)).toEqual(Array.from({ length: 30 }, () => 200));
+      const oneClient = await burst(30, (i) => ({ from: '127.0.0.2', path: '/health', headers: { 'CF-Connecting-IP': '198.51.100.200', 'X-Request-ID': `one-client-${i}` } }));
+      expect(oneClient.filter((r) => r.status === 429).length).toBeGreaterThanOrEqual(15);
+
+      const remotes = await accessLog(name);
+      expect(new Set(Array.from({ length: 30 }, (_, i) => remotes.get(`forged-${i}`)))).toEqual(new Set(['127.0.0.1']));
+      expect(Array.from({ length: 30 }, (_, i) => remotes.get(`honoured-${i}`))).toEqual(Array.from({ length: 30 }, (_, i) => `198.51.100.${i + 1}`));
+    });
+  });
+
+  it('honours CF-Connecting-IP from 127.0.0.1 when that is the connector, as by default', async () => {
+    await withEdge({}, async (name) => {
+      const response = await get({ from: '127.0.0.1', path: '/health', headers: { 'CF-Connecting-IP': '203.0.113.77', 'X-Request-ID': 'default-trust' } });
+      expect(response.status).toBe(200);
+      expect((await accessLog(name)).get('default-trust')).toBe('203.0.113.77');
+    });
+  });
+
+  it('answers /health with 200 at that path for anyone, /health/ready only to callers on this machine', async () => {
+    await withEdge({ SATVACH_EDGE_TRUSTED_PROXY: '127.0.0.2' }, async () => {
+      // A visitor through the tunnel: the connector (127.0.0.2) names a public client address.
+      const visitor = { from: '127.0.0.2', headers: { 'CF-Connecting-IP': '203.0.113.50' } };
+      const health = await get({ ...visitor, path: '/health' });
+      expect(health.status).toBe(200); // node:http follows no redirect: a 301/307 would show here
+      expect(JSON.parse(health.body)).toEqual({ status: 'ok' });
+      const readyForVisitor = await get({ ...visitor, path: '/health/ready' });
+      expect(readyForVisitor.status).toBe(403);
+      expect(readyForVisitor.body).not.toContain('latency_ms');
+
+      const local = await get({ from: '127.0.0.1', path: '/health/ready' });
+      expect(local.status, local.body).toBe(200);
+      expect(JSON.parse(local.body)).toMatchObject({ status: 'ready', checks: { database: { status: 'ok' }, storage: { status: 'ok' } } });
+    });
+  });
+
+  it('refuses to trust a whole private range, naming the setting', async () => {
+    const result = await docker(['run', '--rm', '--network', 'host', '-e', 'SATVACH_EDGE_BEHIND_TUNNEL=true', '-e', 'SATVACH_EDGE_TRUSTED_PROXY=127.0.0.1,172.16.0.0/12', readManifest('frontend').imageId], { reject: false, all: true });
+
+    expect(result.exitCode).toBe(64);
+    expect(String(result.all)).toContain("edge: SATVACH_EDGE_TRUSTED_PROXY: '172.16.0.0/12' is wider than /24");
+  });
+
   it('refuses to start on a malformed setting, naming it', async () => {
     const result = await docker(['run', '--rm', '--network', 'host', '-e', 'SATVACH_API_UPSTREAM=backend', readManifest('frontend').imageId], { reject: false, all: true });
 
@@ -178,6 +233,67 @@ describe('edge settings', () => {
     expect(String(result.all)).toContain("edge: SATVACH_API_UPSTREAM must be host:port, got 'backend'");
   });
 });
+
+interface Probe {
+  from: string;
+  path: string;
+  headers?: Record<string, string>;
+}
+
+/** One GET to the edge on 127.0.0.1:8080 from the local address `from` (any of 127.0.0.0/8). */
+function get({ from, path, headers = {} }: Probe): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = request({ host: '127.0.0.1', port: 8080, localAddress: from, path, headers, agent: false }, (response) => {
+      let body = '';
+      response.setEncoding('utf8');
+      response.on('data', (chunk: string) => (body += chunk));
+      response.on('end', () => resolve({ status: response.statusCode ?? 0, body }));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+const burst = (count: number, probe: (i: number) => Probe) => Promise.all(Array.from({ length: count }, (_, i) => get(probe(i))));
+
+/** request_id → remote, from the edge's JSON access log. */
+async function accessLog(container: string): Promise<Map<string, string>> {
+  const { stdout } = await docker(['logs', container]);
+  const entries = String(stdout)
+    .split('\n')
+    .filter((line) => line.startsWith('{'))
+    .map((line) => JSON.parse(line) as { request_id: string; remote: string });
+  return new Map(entries.map((entry) => [entry.request_id, entry.remote]));
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+    server.on('error', reject);
+  });
+}
+
+/** The edge image behind the tunnel, proxying to the real backend (run from its venv against the
+ * PostGIS and S3 of beforeAll), with `env` on top; both are removed afterwards. */
+async function withEdge(env: Record<string, string>, use: (container: string) => Promise<void>): Promise<void> {
+  const port = String(await freePort());
+  const backend = execa(python, ['-m', 'satvach'], { cwd: backendDir, env: { ...backendEnv, SATVACH_HOST: '127.0.0.1', SATVACH_PORT: port }, reject: false });
+  const name = `satvach-e2e-edge-${randomBytes(3).toString('hex')}`;
+  const settings = { SATVACH_API_UPSTREAM: `127.0.0.1:${port}`, SATVACH_EDGE_BEHIND_TUNNEL: 'true', ...env };
+  try {
+    await waitFor('the backend', async () => ((await fetch(`http://127.0.0.1:${port}/health`)).ok ? true : undefined));
+    await docker(['run', '-d', '--rm', '--name', name, '--network', 'host', ...Object.entries(settings).flatMap(([key, value]) => ['-e', `${key}=${value}`]), readManifest('frontend').imageId]);
+    await waitFor('the edge on :8080', async () => ((await fetch('http://127.0.0.1:8080/healthz')).ok ? true : undefined));
+    await use(name);
+  } finally {
+    await docker(['rm', '--force', name], { reject: false });
+    backend.kill('SIGTERM');
+    await backend;
+  }
+}
 
 describe('bad input', () => {
   it('says which Docker engine it cannot reach', async () => {

@@ -170,6 +170,14 @@ describe('the edge', () => {
     }
   });
 
+  it('answers /health at the edge with 200 and no redirect; the edge trusts the connector on loopback only', async () => {
+    const health = await fetch(`${edge}/health`, { redirect: 'manual' });
+    expect(health.status).toBe(200);
+    expect(await health.json()).toEqual({ status: 'ok' });
+    const { stdout } = await docker(['inspect', '--format', '{{json .Config.Env}}', `${project}_edge_1`]);
+    expect(JSON.parse(String(stdout))).toContain('SATVACH_EDGE_TRUSTED_PROXY=127.0.0.1,::1');
+  });
+
   it('compresses API JSON on the fly and passes the request id through', async () => {
     const { headers } = await curl('/api/v1/places/nearby?lat=18.52&lon=73.85', '-H', 'Accept-Encoding: br', '-H', 'X-Request-ID: e2e-trace-1');
     expect(headers).toContain('content-encoding: br');

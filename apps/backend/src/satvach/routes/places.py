@@ -11,6 +11,7 @@ from satvach import places
 from satvach.errors import not_found
 from satvach.schemas import (
     ApiError,
+    DependencyUnavailable,
     Latitude,
     Longitude,
     NearbyResponse,
@@ -23,7 +24,12 @@ from satvach.settings import Settings
 from satvach.storage import photo_key
 from satvach.uploads import ALLOWED_CONTENT_TYPES, FILE_FIELD, read_photo
 
-_ERRORS = {code: {"model": ApiError} for code in (404, 422)}
+_UNAVAILABLE = {
+    "model": DependencyUnavailable,
+    "description": "The database or the photo store is unreachable; retry after Retry-After.",
+    "headers": {"Retry-After": {"description": "Seconds to wait", "schema": {"type": "integer"}}},
+}
+_ERRORS = {**{code: {"model": ApiError} for code in (404, 422)}, 503: _UNAVAILABLE}
 _PHOTO_UPLOAD_BODY = {
     "requestBody": {
         "required": True,

@@ -94,7 +94,8 @@ export default async function composeUp(options: ComposeUpOptions, context: Exec
       logger.info(`\nSatVach is up: ${statuses.length} services ready.`);
       logger.info(`  page    ${origin}/`);
       logger.info(`  API     ${origin}/api/v1/places/nearby?lat=18.5204&lon=73.8567`);
-      logger.info(`  health  ${origin}/health/ready`);
+      // /health/ready answers loopback callers only; through a published port the peer is Docker's.
+      logger.info(`  health  ${origin}/health`);
       logger.info('Stop it with `npx nx run stack:down` (the data stays; add --removeVolumes to delete it).');
     });
     return { success: true };
