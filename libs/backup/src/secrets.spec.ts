@@ -22,7 +22,7 @@ async function backupTool(env: Record<string, string>): Promise<{ exitCode: numb
 
 beforeAll(async () => {
   services = await startServices();
-  dbPassword = decodeURIComponent(new URL(services.env().SATVACH_BACKUP_DATABASE_URL).password);
+  dbPassword = decodeURIComponent(new URL(services.env().SATVACH_BACKUP_DATABASE_URL ?? '').password);
   expect(dbPassword.length).toBeGreaterThan(8);
 });
 
@@ -46,7 +46,7 @@ describe('secrets in failures', () => {
     const wrongPassword = `wrong-${randomBytes(8).toString('hex')}`;
     const s3Secret = `s3-${randomBytes(12).toString('hex')}`;
     const env = services.env({ SATVACH_BACKUP_S3_SECRET_ACCESS_KEY: s3Secret });
-    const url = new URL(env.SATVACH_BACKUP_DATABASE_URL);
+    const url = new URL(env.SATVACH_BACKUP_DATABASE_URL ?? '');
     url.password = wrongPassword;
 
     const { exitCode, output } = await backupTool({ ...env, SATVACH_BACKUP_DATABASE_URL: url.toString() });
