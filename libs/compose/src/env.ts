@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parse as parseDotenv } from 'dotenv';
 import { validateImageRef } from '@satvach/image';
@@ -9,6 +9,8 @@ import { z } from 'zod';
  * from `<NAME>_FILE` (a path whose content is the value), so they need not sit in .env.
  */
 const identifier = z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/, 'lowercase letters, digits and _, starting with a letter (max 63)');
+// pg_ names are reserved for PostgreSQL's own roles.
+const roleName = identifier.refine((name) => !name.startsWith('pg_'), 'not starting with pg_ (reserved by PostgreSQL)');
 const port = z.coerce.number().int().min(1).max(65_535);
 const positiveInt = z.coerce.number().int().positive();
 const imageRef = z.string().check((ctx) => {
@@ -33,6 +35,14 @@ export const StackEnvSchema = z.object({
   POSTGRES_DB: identifier.default('satvach'),
   POSTGRES_USER: identifier.default('satvach'),
   POSTGRES_PASSWORD: urlSafeSecret(12),
+  // The roles satvach.bootstrap_roles creates (db-bootstrap job): migrations, the backend, backups.
+  SATVACH_DB_OWNER_USER: roleName.default('satvach_owner'),
+  SATVACH_DB_OWNER_PASSWORD: urlSafeSecret(12),
+  SATVACH_DB_APP_USER: roleName.default('satvach_app'),
+  SATVACH_DB_APP_PASSWORD: urlSafeSecret(12),
+  SATVACH_DB_APP_CONNECTION_LIMIT: z.coerce.number({ message: 'a whole number of connections' }).int('a whole number of connections').min(1, 'at least 1 connection').default(40),
+  SATVACH_DB_BACKUP_USER: roleName.default('satvach_backup'),
+  SATVACH_DB_BACKUP_PASSWORD: urlSafeSecret(12),
   MINIO_ROOT_USER: z.string().regex(/^[A-Za-z0-9._-]{3,64}$/, '3 to 64 letters, digits or . _ -').default('satvach'),
   // MinIO refuses root passwords shorter than 8 characters.
   MINIO_ROOT_PASSWORD: urlSafeSecret(8),
@@ -58,8 +68,25 @@ export const StackEnvSchema = z.object({
 export type StackEnv = z.infer<typeof StackEnvSchema>;
 
 /** Variables whose value must never be printed; each may also be given as `<NAME>_FILE`. */
-export const SECRET_KEYS = ['POSTGRES_PASSWORD', 'MINIO_ROOT_PASSWORD', 'TUNNEL_TOKEN'] as const;
+export const SECRET_KEYS = [
+  'POSTGRES_PASSWORD',
+  'SATVACH_DB_OWNER_PASSWORD',
+  'SATVACH_DB_APP_PASSWORD',
+  'SATVACH_DB_BACKUP_PASSWORD',
+  'MINIO_ROOT_PASSWORD',
+  'TUNNEL_TOKEN',
+] as const;
 export const STACK_ENV_KEYS = Object.keys(StackEnvSchema.shape) as (keyof StackEnv)[];
+
+const ROLE_KEYS = ['POSTGRES_USER', 'SATVACH_DB_OWNER_USER', 'SATVACH_DB_APP_USER', 'SATVACH_DB_BACKUP_USER'] as const;
+
+/** The superuser and the three roles must be four different roles, or the separation is void. */
+function roleNameClashes(env: StackEnv): string[] {
+  return ROLE_KEYS.flatMap((key, index) => {
+    const earlier = ROLE_KEYS.slice(0, index).find((other) => env[other] === env[key]);
+    return earlier === undefined ? [] : [`${key}: "${env[key]}" is also ${earlier}; every database role needs a name of its own`];
+  });
+}
 
 export class StackEnvError extends Error {
   override readonly name = 'StackEnvError';
@@ -85,6 +112,16 @@ export interface LoadedStackEnv {
   composeEnv: Record<string, string>;
   /** Secret values, for redaction. */
   secrets: string[];
+}
+
+/** The documented example's text; none (no keys to generate) when a caller has no example. */
+function readEnvExample(file: string): string {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return '';
+    throw error;
+  }
 }
 
 function readEnvFile(file: string): Record<string, string> {
@@ -135,6 +172,7 @@ export function loadStackEnv(input: LoadStackEnvInput): LoadedStackEnv {
   if (parsed.success && input.profiles?.includes('tunnel') && !parsed.data.TUNNEL_TOKEN) {
     problems.push('TUNNEL_TOKEN (or TUNNEL_TOKEN_FILE): missing; the tunnel profile needs it');
   }
+  if (parsed.success) problems.push(...roleNameClashes(parsed.data));
   if (problems.length > 0 || !parsed.success) throw new StackEnvError(problems, input.envFile);
 
   const composeEnv = Object.fromEntries(
@@ -144,6 +182,23 @@ export function loadStackEnv(input: LoadStackEnvInput): LoadedStackEnv {
   );
   const secrets = SECRET_KEYS.map((key) => parsed.data[key]).filter((value): value is string => Boolean(value));
   return { env: parsed.data, composeEnv, secrets };
+}
+
+/**
+ * An env file from before a secret was added to the example: appends a random value for each
+ * placeholder key it lacks (unless given as `<KEY>` or `<KEY>_FILE` in the file or the process
+ * environment). Returns the keys it added.
+ */
+export function addMissingSecrets(envFile: string, exampleFile: string, randomSecret: () => string, processEnv: Readonly<Record<string, string | undefined>>): string[] {
+  const existing = readFileSync(envFile, 'utf8');
+  const present = parseDotenv(existing);
+  const given = (key: string) => [key, `${key}_FILE`].some((name) => Boolean(present[name]) || Boolean(processEnv[name]));
+  const wanted = [...readEnvExample(exampleFile).matchAll(new RegExp(`^([A-Z0-9_]+)=${GENERATED_PLACEHOLDER}$`, 'gm'))].map((match) => match[1] ?? '');
+  const missing = wanted.filter((key) => !given(key));
+  if (missing.length === 0) return [];
+  const lines = missing.map((key) => `${key}=${randomSecret()}\n`).join('');
+  appendFileSync(envFile, `${existing === '' || existing.endsWith('\n') ? '' : '\n'}# added by npm start: secrets introduced after this file was created\n${lines}`);
+  return missing;
 }
 
 /** The placeholder .env.example uses for values `ensureEnvFile` generates. */
