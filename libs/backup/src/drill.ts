@@ -84,8 +84,8 @@ export async function restoreDrill(config: BackupConfig, options: DrillOptions, 
   try {
     scratch = await (context.startScratch ?? startScratchServer)({ workDir: options.workDir });
     log.info(`drill: scratch PostgreSQL at ${scratch.database.host}:${scratch.database.port}`);
-    // The backup's naming (prefix/<db>/…) still comes from the configured database; the restore goes to the scratch server.
-    const scratchConfig: BackupConfig = { ...config, database: scratch.database };
+    // The keys (<prefix>/<db>/…) still name the configured database; the restore goes to the scratch server.
+    const scratchConfig: BackupConfig = { ...config, database: { ...scratch.database, database: config.database.database } };
     await restore(scratchConfig, { stamp: manifest.stamp, target, force: true, jobs: options.jobs, workDir: options.workDir }, { ...context, store });
     const client = await connect(scratch.database, target);
     try {

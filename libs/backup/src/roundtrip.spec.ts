@@ -6,7 +6,9 @@ import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { backup } from './backup.ts';
 import { listBackups, readLatest } from './catalog.ts';
-import { restoreDrill } from './drill.ts';
+import { drillDatabaseName, restoreDrill } from './drill.ts';
+import { connect } from './postgres.ts';
+import { type ScratchServer, startScratchServer } from './scratch.ts';
 import { backupJob } from './job.ts';
 import { type Logger } from './logger.ts';
 import { manifestSchema } from './manifest.ts';
@@ -176,6 +178,28 @@ describe('restore drill', () => {
     expect(await services.sql('postgres', `SELECT count(*)::int AS n FROM pg_database WHERE datname LIKE '%_drill_%'`)).toEqual([{ n: 0 }]);
     const listed = await listBackups(config, store);
     expect(listed.at(-1)).toMatchObject({ stamp: manifest.stamp, complete: true, drill: { ok: true } });
+  });
+});
+
+describe('restore drill --keep', () => {
+  it('leaves the scratch server running with the restored database, and says how to stop it', async () => {
+    const env = services.env({ SATVACH_BACKUP_DATABASE_URL: services.urlFor('src_plain') });
+    const { manifest } = await backup(services.config(env), { log: recordingLogger() });
+    let kept: ScratchServer | undefined;
+    const log = recordingLogger();
+    try {
+      const record = await restoreDrill(services.config(env), { keep: true }, { log, startScratch: async (options) => (kept = await startScratchServer(options)) });
+      expect(record.ok, JSON.stringify(record.checks)).toBe(true);
+      const target = drillDatabaseName('src_plain', manifest.stamp);
+      expect(log.lines.join('\n')).toContain(`drill: kept database "${target}" on the scratch server 127.0.0.1:${kept?.database.port}`);
+      expect(log.lines.join('\n')).toMatch(/stop and delete it with: python3 \S+\/apps\/backend\/devtools\/local_services\.py scratch-down --state-dir \S+/);
+      const client = await connect(kept!.database, target);
+      expect((await client.query('SELECT count(*)::int AS n FROM places')).rows).toEqual([{ n: ROWS }]);
+      await client.end();
+    } finally {
+      await kept?.stop();
+    }
+    expect(await accepts(kept!.database.port)).toBe(false);
   });
 });
 

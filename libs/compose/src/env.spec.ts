@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { workspaceRoot } from '@nx/devkit';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { addMissingSecrets, ensureEnvFile, GENERATED_PLACEHOLDER, loadStackEnv, STACK_ENV_KEYS, StackEnvError } from './env.ts';
+import { appendSecrets, ensureEnvFile, GENERATED_PLACEHOLDER, loadStackEnv, missingSecrets, STACK_ENV_KEYS, StackEnvError } from './env.ts';
 
 let dir: string;
 beforeEach(() => {
@@ -150,17 +150,18 @@ describe('ensureEnvFile', () => {
   });
 });
 
-describe('addMissingSecrets', () => {
-  it('appends a generated value for each new secret of the example an older env file lacks, and nothing else', () => {
+describe('missingSecrets and appendSecrets', () => {
+  it('finds the new secrets of the example an older env file lacks, and appends values without touching the rest', () => {
     const example = write('.env.example', `A=1\nPOSTGRES_PASSWORD=${GENERATED_PLACEHOLDER}\nSATVACH_DB_APP_PASSWORD=${GENERATED_PLACEHOLDER}\nSATVACH_DB_OWNER_PASSWORD=${GENERATED_PLACEHOLDER}\nSATVACH_DB_BACKUP_PASSWORD=${GENERATED_PLACEHOLDER}\n`);
     const envFile = write('.env', 'POSTGRES_PASSWORD=kept-as-it-was\nSATVACH_DB_OWNER_PASSWORD_FILE=/run/secrets/owner');
-    let n = 0;
+    const processEnv = { SATVACH_DB_BACKUP_PASSWORD: 'from-the-process-env' };
 
-    expect(addMissingSecrets(envFile, example, () => `generated-secret-${++n}`, { SATVACH_DB_BACKUP_PASSWORD: 'from-the-process-env' })).toEqual(['SATVACH_DB_APP_PASSWORD']);
+    expect(missingSecrets(envFile, example, processEnv)).toEqual(['SATVACH_DB_APP_PASSWORD']);
+    appendSecrets(envFile, { SATVACH_DB_APP_PASSWORD: 'generated-secret-1' });
     expect(readFileSync(envFile, 'utf8')).toBe(
       'POSTGRES_PASSWORD=kept-as-it-was\nSATVACH_DB_OWNER_PASSWORD_FILE=/run/secrets/owner\n# added by npm start: secrets introduced after this file was created\nSATVACH_DB_APP_PASSWORD=generated-secret-1\n',
     );
-    expect(addMissingSecrets(envFile, example, () => 'other', { SATVACH_DB_BACKUP_PASSWORD: 'from-the-process-env' })).toEqual([]);
+    expect(missingSecrets(envFile, example, processEnv)).toEqual([]);
   });
 });
 

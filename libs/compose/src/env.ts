@@ -185,20 +185,21 @@ export function loadStackEnv(input: LoadStackEnvInput): LoadedStackEnv {
 }
 
 /**
- * An env file from before a secret was added to the example: appends a random value for each
- * placeholder key it lacks (unless given as `<KEY>` or `<KEY>_FILE` in the file or the process
- * environment). Returns the keys it added.
+ * An env file from before a secret was added to the example: the placeholder keys of the example it
+ * lacks (given neither as `<KEY>` nor `<KEY>_FILE`, in the file or the process environment).
  */
-export function addMissingSecrets(envFile: string, exampleFile: string, randomSecret: () => string, processEnv: Readonly<Record<string, string | undefined>>): string[] {
-  const existing = readFileSync(envFile, 'utf8');
-  const present = parseDotenv(existing);
+export function missingSecrets(envFile: string, exampleFile: string, processEnv: Readonly<Record<string, string | undefined>>): string[] {
+  const present = readEnvFile(envFile);
   const given = (key: string) => [key, `${key}_FILE`].some((name) => Boolean(present[name]) || Boolean(processEnv[name]));
   const wanted = [...readEnvExample(exampleFile).matchAll(new RegExp(`^([A-Z0-9_]+)=${GENERATED_PLACEHOLDER}$`, 'gm'))].map((match) => match[1] ?? '');
-  const missing = wanted.filter((key) => !given(key));
-  if (missing.length === 0) return [];
-  const lines = missing.map((key) => `${key}=${randomSecret()}\n`).join('');
+  return wanted.filter((key) => !given(key));
+}
+
+/** Appends generated secrets to an existing env file (never rewriting what is there). */
+export function appendSecrets(envFile: string, values: Readonly<Record<string, string>>): void {
+  const existing = readFileSync(envFile, 'utf8');
+  const lines = Object.entries(values).map(([key, value]) => `${key}=${value}\n`).join('');
   appendFileSync(envFile, `${existing === '' || existing.endsWith('\n') ? '' : '\n'}# added by npm start: secrets introduced after this file was created\n${lines}`);
-  return missing;
 }
 
 /** The placeholder .env.example uses for values `ensureEnvFile` generates. */

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Command, type RunFn, type RunResult } from '@satvach/exec';
@@ -91,6 +91,19 @@ describe('stackUp', () => {
 
     expect(said).toContain(`added generated SATVACH_DB_OWNER_PASSWORD, SATVACH_DB_APP_PASSWORD, SATVACH_DB_BACKUP_PASSWORD to ${envFile} (new since it was created)`);
     expect(calls.find((call) => call.args.includes('config'))?.env).toMatchObject({ SATVACH_DB_APP_PASSWORD: 'generated-role-pw-2', POSTGRES_PASSWORD: 'hunter2hunter2' });
+  });
+
+  it('writes no generated role password into an env file that is invalid for another reason', async () => {
+    const { run, calls } = dockerAnswering('healthy');
+    const envFile = join(dir, 'old-bad.env');
+    const before = 'POSTGRES_PASSWORD=short\nMINIO_ROOT_PASSWORD=minio-secret-1\n';
+    writeFileSync(envFile, before);
+    const exampleFile = join(dir, '.env.example');
+    writeFileSync(exampleFile, 'SATVACH_DB_APP_PASSWORD=generate-on-first-start\n');
+
+    await expect(stackUp({ ...request(), envFile, exampleFile }, run, quiet)).rejects.toBeInstanceOf(StackEnvError);
+    expect(readFileSync(envFile, 'utf8')).toBe(before);
+    expect(calls).toEqual([]);
   });
 
   it('starts nothing when the environment is invalid', async () => {
