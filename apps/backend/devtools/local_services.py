@@ -181,8 +181,8 @@ def s3rver_argv(s3rver: Path, data_dir: Path, port: int) -> list[str]:
     ]
 
 
-def database_url(password: str, port: int, user: str = DB_USER) -> str:
-    return f"postgresql+asyncpg://{user}:{password}@{LOOPBACK}:{port}/{DB_NAME}"
+def database_url(password: str, port: int) -> str:
+    return f"postgresql+asyncpg://{DB_USER}:{password}@{LOOPBACK}:{port}/{DB_NAME}"
 
 
 def role_url(superuser_url: str, user: str, password: str) -> str:
@@ -224,8 +224,8 @@ def bootstrap_roles(superuser_url: str, passwords: dict[str, str]) -> dict[str, 
     # The service's own module; imported here so the scratch server and argv building need no venv.
     from satvach import bootstrap_roles as roles
 
-    config = roles.load_config(bootstrap_env(superuser_url, passwords))
     try:
+        config = roles.load_config(bootstrap_env(superuser_url, passwords))
         asyncio.run(roles.bootstrap(config))
     except roles.BootstrapError as exc:
         raise ServiceError(str(exc)) from None
