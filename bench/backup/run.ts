@@ -52,7 +52,9 @@ try {
     rows.push({ metric: `${label(size)} rows: backup process peak RSS`, value: result.maxRssMb, unit: 'MB', goal: '≤ 150, flat' });
     rows.push({ metric: `${label(size)} rows: dump size`, value: result.size / 1e6, unit: 'MB' });
     if (index === 0) {
-      const restored = await restore(config, { target: `${database}_restored` }, { log: silentLogger });
+      // Restores create databases: the superuser's; backups run as the backup role.
+      const admin = services.config({ ...env, SATVACH_BACKUP_DATABASE_URL: services.urlFor(database, 'superuser') });
+      const restored = await restore(admin, { target: `${database}_restored` }, { log: silentLogger });
       rows.push({ metric: `${label(size)} rows: restore (download + verify + pg_restore -j2)`, value: restored.durationMs / 1000, unit: 's' });
       await services.sql('postgres', `DROP DATABASE ${database}_restored`);
     }

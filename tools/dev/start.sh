@@ -14,11 +14,18 @@ npx nx run backend:venv --outputStyle=stream
 services up
 trap 'services down' EXIT
 
+# Migrations as the owner role (migrate.env), in a subshell: the backend gets the app role only.
+(
+  set -a
+  # shellcheck disable=SC1091
+  source "$state_dir/migrate.env"
+  set +a
+  npx nx run backend:migrate --outputStyle=stream
+)
 set -a
 # shellcheck disable=SC1091
 source "$state_dir/backend.env"
 set +a
-npx nx run backend:migrate --outputStyle=stream
 
 cat <<MSG
 

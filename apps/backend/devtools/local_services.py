@@ -5,8 +5,15 @@
     python devtools/local_services.py status --state-dir DIR
     python devtools/local_services.py down --state-dir DIR
 
+    python devtools/local_services.py scratch-up --state-dir DIR    a throwaway PostgreSQL + PostGIS
+                                                            (no roles, no S3) for restore drills;
+                                                            prints host, port, user, password file
+    python devtools/local_services.py scratch-down --state-dir DIR  stop it and delete DIR
+
 Tests use `session_services()`: throwaway servers in a temp dir, or the ones named by
-SATVACH_TEST_DATABASE_URL / SATVACH_TEST_S3_ENDPOINT_URL (CI service containers) when set.
+SATVACH_TEST_SUPERUSER_DATABASE_URL / SATVACH_TEST_S3_ENDPOINT_URL (CI service containers) if set.
+Either way the database gets the stack's roles (satvach.bootstrap_roles): the backend connects as
+the app role, migrations run as the owner, backups as the backup role; the superuser bootstraps.
 Only 127.0.0.1 is ever listened on or talked to.
 
 The functions ending in `_argv` decide what to run and return argv lists; the classes run them.
@@ -15,6 +22,7 @@ The functions ending in `_argv` decide what to run and return argv lists; the cl
 from __future__ import annotations
 
 import argparse
+import asyncio
 import http.client
 import json
 import os
@@ -30,6 +38,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 BACKEND_DIR = Path(__file__).resolve().parents[1]
 WORKSPACE_ROOT = BACKEND_DIR.parents[1]
@@ -40,6 +49,7 @@ POSTGRES_HINT = "PostgreSQL 15 with PostGIS is required: apt-get install postgre
 S3RVER_HINT = "run `npm ci` at the workspace root"
 LOOPBACK = "127.0.0.1"
 DB_NAME = "satvach"
+# The cluster's superuser (initdb): it bootstraps the roles and creates databases, nothing else.
 DB_USER = "satvach"
 # s3rver accepts any credentials; these are its documented defaults.
 S3RVER_ACCESS_KEY = "S3RVER"
@@ -64,6 +74,10 @@ class Endpoints:
     s3_access_key_id: str
     s3_secret_access_key: str
     s3_bucket: str
+    # The other roles' URLs: migrations (owner), backups (backup role), bootstrap/test setup.
+    migrate_database_url: str = ""
+    backup_database_url: str = ""
+    superuser_database_url: str = ""
 
     def backend_env(self) -> dict[str, str]:
         """The SATVACH_* variables that point the service at these endpoints."""
@@ -171,6 +185,28 @@ def database_url(password: str, port: int) -> str:
     return f"postgresql+asyncpg://{DB_USER}:{password}@{LOOPBACK}:{port}/{DB_NAME}"
 
 
+def role_url(superuser_url: str, user: str, password: str) -> str:
+    """The superuser's URL with another role's credentials: same server and database."""
+    parts = urlsplit(superuser_url)
+    netloc = f"{user}:{password}@{parts.hostname}" + (f":{parts.port}" if parts.port else "")
+    return urlunsplit(parts._replace(netloc=netloc))
+
+
+ROLE_KINDS = ("owner", "app", "backup")
+
+
+def bootstrap_env(superuser_url: str, passwords: dict[str, str]) -> dict[str, str]:
+    """The environment `python -m satvach.bootstrap_roles` reads (role names: its defaults)."""
+    return {
+        "SATVACH_BOOTSTRAP_DATABASE_URL": superuser_url,
+        **{f"SATVACH_DB_{kind.upper()}_PASSWORD": passwords[kind] for kind in ROLE_KINDS},
+    }
+
+
+def new_role_passwords() -> dict[str, str]:
+    return {kind: secrets.token_urlsafe(24) for kind in ROLE_KINDS}
+
+
 # ---------------------------------------------------------------- running it
 
 
@@ -181,6 +217,20 @@ def run(argv: list[str], what: str) -> str:
         output = (result.stderr or result.stdout).strip()[-2000:]
         raise ServiceError(f"{what} failed (exit {result.returncode}): {output}")
     return result.stdout
+
+
+def bootstrap_roles(superuser_url: str, passwords: dict[str, str]) -> dict[str, str]:
+    """Runs the stack's role bootstrap; returns each role's URL (owner, app, backup)."""
+    # The service's own module; imported here so the scratch server and argv building need no venv.
+    from satvach import bootstrap_roles as roles
+
+    try:
+        config = roles.load_config(bootstrap_env(superuser_url, passwords))
+        asyncio.run(roles.bootstrap(config))
+    except roles.BootstrapError as exc:
+        raise ServiceError(str(exc)) from None
+    names = {"owner": config.owner.name, "app": config.app.name, "backup": config.backup.name}
+    return {kind: role_url(superuser_url, names[kind], passwords[kind]) for kind in ROLE_KINDS}
 
 
 def free_port() -> int:
@@ -219,6 +269,7 @@ class Postgres:
         self.data_dir = root / "data"
         self.socket_dir = root / "run"
         self.password_file = root / "password"
+        self.roles_file = root / "roles.json"
         self.log_file = root / "postgres.log"
         self.as_root = running_as_root()
 
@@ -229,6 +280,19 @@ class Postgres:
     @property
     def password(self) -> str:
         return self.password_file.read_text().strip()
+
+    def role_passwords(self) -> dict[str, str]:
+        """The roles' passwords, made once and kept (0600), so `up` stays idempotent."""
+        if not self.roles_file.is_file():
+            self.roles_file.touch(mode=0o600)
+            self.roles_file.write_text(json.dumps(new_role_passwords()) + "\n")
+        return json.loads(self.roles_file.read_text())
+
+    def superuser_url(self, port: int) -> str:
+        return database_url(self.password, port)
+
+    def bootstrap(self, port: int) -> dict[str, str]:
+        return bootstrap_roles(self.superuser_url(port), self.role_passwords())
 
     def check_reachable(self) -> None:
         """Fails early, with the fix, when the postgres user cannot enter the state directory."""
@@ -399,6 +463,27 @@ class ServiceState:
         path.write_text(json.dumps(asdict(self), indent=2) + "\n")
 
 
+def role_env_files(endpoints: Endpoints) -> dict[str, dict[str, str]]:
+    """One env file per consumer, each with only its own role's URL, under the key it reads."""
+    return {
+        "backend.env": endpoints.backend_env(),
+        "migrate.env": {"SATVACH_DATABASE_URL": endpoints.migrate_database_url},
+        # libpq form: the backup tool (libs/backup) and pg_dump read it.
+        "backup.env": {
+            "SATVACH_BACKUP_DATABASE_URL": endpoints.backup_database_url.replace(
+                "postgresql+asyncpg://", "postgresql://", 1
+            )
+        },
+        "superuser.env": {"SATVACH_BOOTSTRAP_DATABASE_URL": endpoints.superuser_database_url},
+    }
+
+
+def write_env_file(path: Path, values: dict[str, str]) -> None:
+    path.touch(mode=0o600)
+    path.chmod(0o600)
+    path.write_text("".join(f"{key}={value}\n" for key, value in values.items()))
+
+
 class StateDir:
     def __init__(self, path: Path) -> None:
         self.path = path.resolve()
@@ -407,13 +492,16 @@ class StateDir:
         self.postgres = Postgres(self.path / "postgres", durable=True)
         self.s3 = S3rver(self.path / "s3")
 
-    def endpoints(self, state: ServiceState) -> Endpoints:
+    def endpoints(self, state: ServiceState, urls: dict[str, str]) -> Endpoints:
         return Endpoints(
-            database_url=database_url(self.postgres.password, state.postgres_port),
+            database_url=urls["app"],
             s3_endpoint_url=f"http://{LOOPBACK}:{state.s3_port}",
             s3_access_key_id=S3RVER_ACCESS_KEY,
             s3_secret_access_key=S3RVER_SECRET_KEY,
             s3_bucket=DEV_BUCKET,
+            migrate_database_url=urls["owner"],
+            backup_database_url=urls["backup"],
+            superuser_database_url=self.postgres.superuser_url(state.postgres_port),
         )
 
     def up(self) -> Endpoints:
@@ -426,15 +514,15 @@ class StateDir:
         if not self.postgres.is_running():
             self.postgres.start()
         self.postgres.ensure_database(state.postgres_port)
+        urls = self.postgres.bootstrap(state.postgres_port)
         if state.s3_pid is None or not _pid_is_s3rver(state.s3_pid):
             state.s3_pid = self.s3.launch(state.s3_port)
             self.s3.wait_ready(state.s3_pid, state.s3_port)
             state.save(self.state_file)
-        endpoints = self.endpoints(state)
+        endpoints = self.endpoints(state, urls)
         ensure_bucket(endpoints)
-        lines = [f"{key}={value}" for key, value in endpoints.backend_env().items()]
-        self.env_file.write_text("\n".join(lines) + "\n")
-        self.env_file.chmod(0o600)
+        for name, values in role_env_files(endpoints).items():
+            write_env_file(self.path / name, values)
         return endpoints
 
     def down(self) -> None:
@@ -459,7 +547,8 @@ class StateDir:
                 f"data {self.postgres.data_dir}  log {self.postgres.log_file}",
                 f"s3rver    {word[s3_running]:8} http://{LOOPBACK}:{state.s3_port}  "
                 f"data {self.s3.data_dir}  log {self.s3.log_file}",
-                f"env       {self.env_file} (SATVACH_* for the backend)",
+                f"env       {self.env_file} (SATVACH_* for the backend, app role); migrate.env, "
+                "backup.env, superuser.env beside it",
             ]
         )
 
@@ -483,7 +572,8 @@ def _test_s3_from_environment() -> Endpoints | None:
 @contextmanager
 def session_services() -> Iterator[Endpoints]:
     """PostgreSQL + PostGIS and S3 for one test session; stopped and deleted afterwards."""
-    external_db = os.environ.get("SATVACH_TEST_DATABASE_URL")
+    # A superuser URL (CI's service container): the roles are bootstrapped there, as on ours.
+    external_db = os.environ.get("SATVACH_TEST_SUPERUSER_DATABASE_URL")
     external_s3 = _test_s3_from_environment()
     root = Path(tempfile.mkdtemp(prefix="satvach-test-"))
     root.chmod(0o755)  # the postgres user must reach its directories inside
@@ -502,20 +592,27 @@ def session_services() -> Iterator[Endpoints]:
             postgres.initialize(pg_port)
             postgres.start()
             postgres.ensure_database(pg_port)
-            db_url = database_url(postgres.password, pg_port)
+            superuser_url = postgres.superuser_url(pg_port)
         else:
-            db_url = external_db
+            superuser_url = external_db
+        urls = bootstrap_roles(superuser_url, new_role_passwords())
+        databases = {
+            "database_url": urls["app"],
+            "migrate_database_url": urls["owner"],
+            "backup_database_url": urls["backup"],
+            "superuser_database_url": superuser_url,
+        }
         if external_s3 is None:
             s3.wait_ready(s3_pid, s3_port)
             endpoints = Endpoints(
-                database_url=db_url,
                 s3_endpoint_url=f"http://{LOOPBACK}:{s3_port}",
                 s3_access_key_id=S3RVER_ACCESS_KEY,
                 s3_secret_access_key=S3RVER_SECRET_KEY,
                 s3_bucket=TEST_BUCKET,
+                **databases,
             )
         else:
-            endpoints = Endpoints(**{**asdict(external_s3), "database_url": db_url})
+            endpoints = Endpoints(**{**asdict(external_s3), **databases})
         ensure_bucket(endpoints)
         yield endpoints
     finally:
@@ -526,15 +623,47 @@ def session_services() -> Iterator[Endpoints]:
         shutil.rmtree(root, ignore_errors=True)
 
 
+# ---------------------------------------------------------------- scratch server (restore drills)
+
+
+def scratch_up(state_dir: Path) -> dict[str, object]:
+    """A throwaway cluster in state_dir on a free loopback port; what a client needs to reach it."""
+    state_dir.mkdir(parents=True, exist_ok=True)
+    state_dir.chmod(0o755)  # the postgres user must reach its directories inside
+    postgres = Postgres(state_dir, durable=False)
+    port = free_port()
+    postgres.initialize(port)
+    postgres.start()
+    return {
+        "host": LOOPBACK,
+        "port": port,
+        "user": DB_USER,
+        "password_file": str(postgres.password_file),
+        "data_dir": str(postgres.data_dir),
+    }
+
+
+def scratch_down(state_dir: Path) -> None:
+    if state_dir.exists():
+        Postgres(state_dir, durable=False).stop()
+        shutil.rmtree(state_dir)
+
+
 # ---------------------------------------------------------------- CLI
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("command", choices=["up", "down", "status"])
+    parser.add_argument("command", choices=["up", "down", "status", "scratch-up", "scratch-down"])
     parser.add_argument("--state-dir", type=Path, required=True, help="where data, logs, pids live")
     args = parser.parse_args(argv)
     try:
+        if args.command == "scratch-up":
+            print(json.dumps(scratch_up(args.state_dir.resolve())))
+            return 0
+        if args.command == "scratch-down":
+            scratch_down(args.state_dir.resolve())
+            return 0
         state_dir = StateDir(args.state_dir)
         if args.command == "up":
             state_dir.up()

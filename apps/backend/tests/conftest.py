@@ -1,4 +1,8 @@
-"""Session-wide real PostgreSQL + PostGIS and S3 endpoint, migrated once; a fresh app per test."""
+"""Session-wide real PostgreSQL + PostGIS and S3 endpoint, migrated once; a fresh app per test.
+
+The database has the stack's roles: migrations run as the owner, the app and these fixtures'
+own connection as the app role (satvach.bootstrap_roles).
+"""
 
 import os
 import subprocess
@@ -34,11 +38,11 @@ def endpoints() -> Iterator[Endpoints]:
 
 @pytest.fixture(scope="session")
 def migrated(endpoints: Endpoints) -> Endpoints:
-    """The real migrate command, `alembic upgrade head`, run once against the session database."""
+    """The real migrate command, `alembic upgrade head`, run once as the owner role."""
     result = subprocess.run(
         [sys.executable, "-m", "alembic", "upgrade", "head"],
         cwd=BACKEND_DIR,
-        env={**os.environ, "SATVACH_DATABASE_URL": endpoints.database_url},
+        env={**os.environ, "SATVACH_DATABASE_URL": endpoints.migrate_database_url},
         capture_output=True,
         text=True,
         check=False,
@@ -61,7 +65,7 @@ def settings(migrated: Endpoints) -> Settings:
 
 @pytest.fixture(scope="session")
 async def db(settings: Settings) -> AsyncIterator[AsyncEngine]:
-    """A connection of the tests' own, to look at what the service wrote."""
+    """A connection of the tests' own (the app role), to look at what the service wrote."""
     engine = create_async_engine(settings.database_url.get_secret_value())
     yield engine
     await engine.dispose()
@@ -86,7 +90,8 @@ def s3(settings: Settings):
 @pytest.fixture
 async def clean(db: AsyncEngine, s3, settings: Settings) -> None:
     async with db.begin() as conn:
-        await conn.execute(text("TRUNCATE places"))
+        # DELETE, not TRUNCATE: the app role has exactly the service's privileges.
+        await conn.execute(text("DELETE FROM places"))
     for key in bucket_keys(s3, settings):
         s3.delete_object(Bucket=settings.s3_bucket, Key=key)
 

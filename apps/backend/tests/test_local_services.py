@@ -1,19 +1,25 @@
 """The local services harness: commands as data, then `up`/`status`/`down` with the real tools."""
 
+import asyncio
+import json
 import re
 import shutil
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
+import asyncpg
 import pytest
 
 from devtools import local_services
 from devtools.local_services import (
     Endpoints,
     as_postgres_user,
+    bootstrap_env,
     initdb_argv,
     postgres_conf,
+    role_env_files,
+    role_url,
     s3rver_argv,
 )
 from satvach.settings import Settings
@@ -58,6 +64,70 @@ def test_backend_env_covers_every_required_setting() -> None:
     assert set(endpoints.backend_env()) == required
 
 
+def test_each_consumer_gets_only_its_own_roles_url() -> None:
+    endpoints = Endpoints(
+        "postgresql+asyncpg://app:a@127.0.0.1:1/satvach",
+        "http://127.0.0.1:2",
+        "k",
+        "s",
+        "b",
+        migrate_database_url="postgresql+asyncpg://owner:o@127.0.0.1:1/satvach",
+        backup_database_url="postgresql+asyncpg://backup:b@127.0.0.1:1/satvach",
+        superuser_database_url="postgresql+asyncpg://su:s@127.0.0.1:1/satvach",
+    )
+    files = role_env_files(endpoints)
+    assert files["backend.env"]["SATVACH_DATABASE_URL"].startswith("postgresql+asyncpg://app:")
+    assert files["migrate.env"] == {"SATVACH_DATABASE_URL": endpoints.migrate_database_url}
+    assert files["backup.env"] == {
+        "SATVACH_BACKUP_DATABASE_URL": "postgresql://backup:b@127.0.0.1:1/satvach"
+    }
+    assert files["superuser.env"] == {
+        "SATVACH_BOOTSTRAP_DATABASE_URL": endpoints.superuser_database_url
+    }
+    for name, values in files.items():
+        if name != "superuser.env":
+            assert "su:s@" not in "".join(values.values())
+
+
+def test_role_urls_keep_the_server_and_database_and_swap_the_credentials() -> None:
+    superuser = "postgresql+asyncpg://postgres:pw@127.0.0.1:5432/satvach"
+    assert role_url(superuser, "satvach_app", "x-1") == (
+        "postgresql+asyncpg://satvach_app:x-1@127.0.0.1:5432/satvach"
+    )
+    passwords = {"owner": "o" * 12, "app": "a" * 12, "backup": "b" * 12}
+    assert bootstrap_env(superuser, passwords) == {
+        "SATVACH_BOOTSTRAP_DATABASE_URL": superuser,
+        "SATVACH_DB_OWNER_PASSWORD": "o" * 12,
+        "SATVACH_DB_APP_PASSWORD": "a" * 12,
+        "SATVACH_DB_BACKUP_PASSWORD": "b" * 12,
+    }
+
+
+def test_scratch_server_starts_on_loopback_and_is_deleted(
+    state_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    scratch = state_dir.parent / "scratch"
+    assert local_services.main(["scratch-up", "--state-dir", str(scratch)]) == 0
+    started = json.loads(capsys.readouterr().out)
+    try:
+        assert started["host"] == "127.0.0.1"
+        password = Path(started["password_file"]).read_text().strip()
+        assert password not in json.dumps(started)
+
+        async def version() -> str:
+            url = f"postgresql://{started['user']}:{password}@127.0.0.1:{started['port']}/postgres"
+            conn = await asyncpg.connect(url)
+            try:
+                return await conn.fetchval("SHOW server_version")
+            finally:
+                await conn.close()
+
+        assert asyncio.run(version()).startswith("15.")
+    finally:
+        assert local_services.main(["scratch-down", "--state-dir", str(scratch)]) == 0
+    assert not scratch.exists()
+
+
 def read_env(path: Path) -> dict[str, str]:
     return dict(re.findall(r"^(SATVACH_[A-Z0-9_]+)=(.*)$", path.read_text(), flags=re.MULTILINE))
 
@@ -90,8 +160,14 @@ def test_up_is_persistent_and_idempotent_and_down_stops(
     try:
         assert local_services.main(["up", "--state-dir", str(state_dir)]) == 0
         first = read_env(state_dir / "backend.env")
+        migrate = read_env(state_dir / "migrate.env")
         assert local_services.main(["up", "--state-dir", str(state_dir)]) == 0
         assert read_env(state_dir / "backend.env") == first
+        assert read_env(state_dir / "migrate.env") == migrate
+        assert "//satvach_app:" in first["SATVACH_DATABASE_URL"]
+        assert "//satvach_owner:" in migrate["SATVACH_DATABASE_URL"]
+        for name in ("backend.env", "migrate.env", "backup.env", "superuser.env"):
+            assert (state_dir / name).stat().st_mode & 0o777 == 0o600
         settings = Settings(**{k.removeprefix("SATVACH_").lower(): v for k, v in first.items()})
         assert settings.database_url.get_secret_value().startswith("postgresql+asyncpg://")
 

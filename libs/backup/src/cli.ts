@@ -16,7 +16,7 @@ export const USAGE = `usage: cli.ts <command> [--env-file FILE] [options]
   backup   [--no-prune]                                 one backup, then retention, then the heartbeat
   schedule                                              backups on SATVACH_BACKUP_SCHEDULE until stopped
   restore  --database DB [--timestamp T] [--force] [--jobs N]
-  drill    [--timestamp T] [--keep]                     restore into a throwaway database and check it
+  drill    [--timestamp T] [--keep]                     restore into a scratch server of its own and check it
   list     [--json]
   prune    [--dry-run]
 Configuration: SATVACH_BACKUP_* and PG* variables (libs/backup/backup.env.example), or --env-file.`;

@@ -19,7 +19,7 @@ function problem(env: Record<string, string>): string {
 describe('backup configuration', () => {
   it('loads the documented example file, and the file documents every key', () => {
     const config = loadConfigFrom(example);
-    expect(config.database).toMatchObject({ host: '127.0.0.1', port: 5432, user: 'satvach', database: 'satvach' });
+    expect(config.database).toMatchObject({ host: '127.0.0.1', port: 5432, user: 'satvach_backup', database: 'satvach' });
     expect(config.s3).toMatchObject({ endpoint: 'http://127.0.0.1:9000', bucket: 'satvach-backups', prefix: 'backups', forcePathStyle: true });
     expect(config.encryption.recipient).toMatch(/^age1/);
     expect(config.retention).toEqual({ daily: 7, weekly: 4, monthly: 12, minAgeHours: 24 });

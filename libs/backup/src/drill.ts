@@ -1,18 +1,25 @@
+import { describe as describeCommand } from '@satvach/exec';
 import { type RunContext } from './backup.ts';
 import { findManifest } from './catalog.ts';
 import { type BackupConfig } from './config.ts';
 import { type DrillRecord, type Manifest } from './manifest.ts';
 import { backupKeys } from './naming.ts';
-import { connect, countRows, postgisVersion, quoteIdent, spatialChecks } from './postgres.ts';
+import { connect, countRows, postgisVersion, spatialChecks } from './postgres.ts';
 import { restore } from './restore.ts';
+import { type ScratchOptions, type ScratchServer, startScratchServer } from './scratch.ts';
 import { BackupStore } from './store.ts';
 
 export interface DrillOptions {
   readonly stamp?: string;
-  /** Keep the throwaway database for inspection instead of dropping it. */
+  /** Keep the scratch server and its restored database running for inspection. */
   readonly keep?: boolean;
   readonly jobs?: number;
   readonly workDir?: string;
+}
+
+export interface DrillContext extends RunContext {
+  /** Starts the server the drill restores into; a throwaway local PostgreSQL + PostGIS by default. */
+  readonly startScratch?: (options: ScratchOptions) => Promise<ScratchServer>;
 }
 
 export interface Check {
@@ -60,20 +67,27 @@ export function compareWithManifest(manifest: Manifest, restored: { postgis: str
 }
 
 /**
- * Proves a backup restorable: restores it (the latest by default) into a throwaway database, checks the
- * PostGIS extension and version, every table's row count and a spatial query against the manifest, then
- * records the result next to the backup (`<stamp>.drill.json`) and drops the throwaway database.
+ * Proves a backup restorable: starts a scratch PostgreSQL + PostGIS of its own on 127.0.0.1 (never the
+ * production server: the drill needs no database privilege there, only the backup's database name),
+ * restores the backup (the latest by default) into it, checks the PostGIS extension and version, every
+ * table's row count and a spatial query against the manifest, records the result next to the backup
+ * (`<stamp>.drill.json`), then stops and deletes the scratch server.
  */
-export async function restoreDrill(config: BackupConfig, options: DrillOptions, context: RunContext): Promise<DrillRecord> {
+export async function restoreDrill(config: BackupConfig, options: DrillOptions, context: DrillContext): Promise<DrillRecord> {
   const { log } = context;
   const store = context.store ?? new BackupStore(config.s3);
   const started = performance.now();
   const manifest = await findManifest(config, store, options.stamp);
   const target = drillDatabaseName(config.database.database, manifest.stamp);
   let checks: Check[];
+  let scratch: ScratchServer | undefined;
   try {
-    await restore(config, { stamp: manifest.stamp, target, force: true, jobs: options.jobs, workDir: options.workDir }, { ...context, store });
-    const client = await connect(config.database, target);
+    scratch = await (context.startScratch ?? startScratchServer)({ workDir: options.workDir });
+    log.info(`drill: scratch PostgreSQL at ${scratch.database.host}:${scratch.database.port}`);
+    // The keys (<prefix>/<db>/…) still name the configured database; the restore goes to the scratch server.
+    const scratchConfig: BackupConfig = { ...config, database: { ...scratch.database, database: config.database.database } };
+    await restore(scratchConfig, { stamp: manifest.stamp, target, force: true, jobs: options.jobs, workDir: options.workDir }, { ...context, store });
+    const client = await connect(scratch.database, target);
     try {
       const distance = await client
         .query<{ metres: string }>(`SELECT round(ST_Distance('SRID=4326;POINT(-78.5 -0.22)'::geography, 'SRID=4326;POINT(-79.9 -2.19)'::geography))::bigint AS metres`)
@@ -85,11 +99,7 @@ export async function restoreDrill(config: BackupConfig, options: DrillOptions, 
   } catch (error) {
     checks = [{ name: 'restore', ok: false, detail: (error as Error).message }];
   } finally {
-    if (options.keep !== true) {
-      const admin = await connect(config.database, 'postgres').catch(() => undefined);
-      await admin?.query(`DROP DATABASE IF EXISTS ${quoteIdent(target)} WITH (FORCE)`).catch(() => undefined);
-      await admin?.end().catch(() => undefined);
-    }
+    if (options.keep !== true) await scratch?.stop().catch((error: Error) => log.warn(`drill: stopping the scratch server failed: ${error.message}`));
   }
   const record: DrillRecord = {
     format: 'satvach-drill/1',
@@ -101,6 +111,10 @@ export async function restoreDrill(config: BackupConfig, options: DrillOptions, 
   };
   for (const check of checks) (check.ok ? log.info : log.error)(`drill: ${check.ok ? 'ok  ' : 'FAIL'} ${check.name}: ${check.detail}`);
   await store.putJson(backupKeys(config.s3.prefix, config.database.database, manifest.stamp, manifest.encrypted).drill, record);
-  log.info(`drill: backup ${manifest.stamp} ${record.ok ? 'is restorable' : 'FAILED'} (${(record.durationMs / 1000).toFixed(1)} s)${options.keep === true ? `; kept database "${target}"` : ''}`);
+  log.info(`drill: backup ${manifest.stamp} ${record.ok ? 'is restorable' : 'FAILED'} (${(record.durationMs / 1000).toFixed(1)} s)`);
+  if (options.keep === true && scratch !== undefined) {
+    const { host, port, user } = scratch.database;
+    log.info(`drill: kept database "${target}" on the scratch server ${host}:${port} (user ${user}, data ${scratch.dataDir}); stop and delete it with: ${describeCommand(scratch.stopCommand)}`);
+  }
   return record;
 }

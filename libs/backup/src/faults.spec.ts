@@ -12,6 +12,7 @@ import { startServices, type Services } from './testing/services.ts';
 // object of the failed run that counts as a backup.
 
 let services: Services;
+let env: Record<string, string>;
 let config: BackupConfig;
 
 const log: Logger = { info: () => undefined, warn: () => undefined, error: () => undefined };
@@ -50,7 +51,9 @@ beforeAll(async () => {
   // About 20 MB of dump: several multipart parts, and long enough to break it midway.
   await services.sql('postgres', 'CREATE DATABASE src_big');
   await services.sql('src_big', `CREATE TABLE blobs AS SELECT i AS id, md5(random()::text) || md5(random()::text) || md5(random()::text) || md5(random()::text) AS body FROM generate_series(1, 250000) AS i`);
-  config = services.config({ SATVACH_BACKUP_DATABASE_URL: services.urlFor('src_big') });
+  // The backup role (pg_read_all_data) makes the backups; the restore, which creates a database, is the superuser's.
+  env = services.env({ SATVACH_BACKUP_DATABASE_URL: services.urlFor('src_big') });
+  config = services.config(env);
 });
 
 afterAll(async () => {
@@ -94,7 +97,7 @@ describe('faults mid-stream', () => {
   });
 
   it('the earlier backup still restores after both faults', async () => {
-    await restore(config, { target: 'big_restored' }, { log });
+    await restore(services.config({ ...env, SATVACH_BACKUP_DATABASE_URL: services.urlFor('src_big', 'superuser') }), { target: 'big_restored' }, { log });
     expect(await services.sql('big_restored', 'SELECT count(*)::int AS n FROM blobs')).toEqual([{ n: 250000 }]);
   });
 });

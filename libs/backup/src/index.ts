@@ -13,7 +13,7 @@ export {
   type RetentionPolicy,
   type S3Config,
 } from './config.ts';
-export { compareWithManifest, drillDatabaseName, restoreDrill, type Check, type DrillOptions } from './drill.ts';
+export { compareWithManifest, drillDatabaseName, restoreDrill, type Check, type DrillContext, type DrillOptions } from './drill.ts';
 export { sendHeartbeat, type Heartbeat } from './heartbeat.ts';
 export { backupJob, missedRun, runSchedule, type JobResult } from './job.ts';
 export { consoleLogger, silentLogger, type Logger } from './logger.ts';
@@ -24,4 +24,5 @@ export { prune, type PruneResult } from './prune.ts';
 export { formatCatalog } from './report.ts';
 export { planRetention, type RetentionCandidate, type RetentionPlan } from './retention.ts';
 export { DEFAULT_RESTORE_JOBS, restore, RestoreError, type RestoreOptions, type RestoreResult } from './restore.ts';
+export { LOCAL_SERVICES_SCRIPT, scratchCommands, ScratchServerError, startScratchServer, type ScratchOptions, type ScratchServer } from './scratch.ts';
 export { BackupStore, describeS3Error, s3ClientConfig, StoreError } from './store.ts';

@@ -1,11 +1,14 @@
 import { writeFileSync } from 'node:fs';
+import { createConnection } from 'node:net';
 import { join } from 'node:path';
 import { generateIdentity, identityToRecipient } from 'age-encryption';
 import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { backup } from './backup.ts';
 import { listBackups, readLatest } from './catalog.ts';
-import { restoreDrill } from './drill.ts';
+import { drillDatabaseName, restoreDrill } from './drill.ts';
+import { connect } from './postgres.ts';
+import { type ScratchServer, startScratchServer } from './scratch.ts';
 import { backupJob } from './job.ts';
 import { type Logger } from './logger.ts';
 import { manifestSchema } from './manifest.ts';
@@ -15,14 +18,32 @@ import { restore, RestoreError } from './restore.ts';
 import { BackupStore } from './store.ts';
 import { type HeartbeatRecorder, placesNearQuito, seedPlaces, startHeartbeatRecorder, startServices, type Services } from './testing/services.ts';
 
-// Real PostgreSQL 15 + PostGIS and a real s3rver (apps/backend/devtools/local_services.py).
+// Real PostgreSQL 15 + PostGIS and a real s3rver (apps/backend/devtools/local_services.py). Backups
+// run as the backup role (pg_read_all_data only); restores, which create databases, as the superuser.
 
 let services: Services;
 const ROWS = 2000;
 
+/** The same backup settings (same prefix), connecting as the test server's superuser. */
+function asSuperuser(env: Record<string, string>, database: string) {
+  return services.config({ ...env, SATVACH_BACKUP_DATABASE_URL: services.urlFor(database, 'superuser') });
+}
+
 function recordingLogger(): Logger & { lines: string[] } {
   const lines: string[] = [];
   return { lines, info: (m) => lines.push(m), warn: (m) => lines.push(m), error: (m) => lines.push(m) };
+}
+
+/** Whether something listens on 127.0.0.1:port. */
+function accepts(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = createConnection({ host: '127.0.0.1', port });
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
 }
 
 async function rejection(promise: Promise<unknown>): Promise<Error> {
@@ -62,7 +83,8 @@ describe('backup and restore round trip', () => {
     expect(latest?.stamp).toBe(manifest.stamp);
     expect(log.lines.join('\n')).toMatch(/backup: \d+(\.\d)? (B|KiB|MiB) in [\d.]+ s \([\d.]+ (B|KiB|MiB)\/s\)/);
 
-    const restored = await restore(config, { target: 'restored_plain' }, { log });
+    expect(config.database.user).toBe('satvach_backup');
+    const restored = await restore(asSuperuser(env, 'src_plain'), { target: 'restored_plain' }, { log });
     expect(restored.manifest.stamp).toBe(manifest.stamp);
     expect(await services.sql('restored_plain', 'SELECT count(*)::int AS n FROM places')).toEqual([{ n: ROWS }]);
     const near = await placesNearQuito(services, 'restored_plain');
@@ -73,8 +95,9 @@ describe('backup and restore round trip', () => {
   });
 
   it('refuses a non-empty target without --force, and replaces it with force', async () => {
-    const config = services.config({ SATVACH_BACKUP_DATABASE_URL: services.urlFor('src_plain') });
-    await backup(config, { log: recordingLogger() });
+    const env = services.env({ SATVACH_BACKUP_DATABASE_URL: services.urlFor('src_plain') });
+    await backup(services.config(env), { log: recordingLogger() });
+    const config = asSuperuser(env, 'src_plain');
     await services.sql('postgres', 'CREATE DATABASE occupied');
     await services.sql('occupied', 'CREATE TABLE precious (id int); INSERT INTO precious VALUES (42)');
 
@@ -102,10 +125,10 @@ describe('backup and restore round trip', () => {
     const head = await store.client.send(new GetObjectCommand({ Bucket: store.config.bucket, Key: keys.dump, Range: 'bytes=0-40' }));
     expect(await head.Body?.transformToString()).toMatch(/^age-encryption\.org\/v1\n/);
 
-    const withoutKey = await rejection(restore(services.config(env), { target: 'restored_age' }, { log: recordingLogger() }));
+    const withoutKey = await rejection(restore(asSuperuser(env, 'src_plain'), { target: 'restored_age' }, { log: recordingLogger() }));
     expect(withoutKey.message).toContain('is age-encrypted: set SATVACH_BACKUP_AGE_IDENTITY_FILE');
 
-    await restore(services.config({ ...env, SATVACH_BACKUP_AGE_IDENTITY_FILE: identityFile }), { target: 'restored_age' }, { log: recordingLogger() });
+    await restore(asSuperuser({ ...env, SATVACH_BACKUP_AGE_IDENTITY_FILE: identityFile }, 'src_plain'), { target: 'restored_age' }, { log: recordingLogger() });
     expect(await placesNearQuito(services, 'restored_age')).toEqual(await placesNearQuito(services, 'src_plain'));
   });
 
@@ -121,12 +144,12 @@ describe('backup and restore round trip', () => {
     corrupted[Math.floor(corrupted.length / 2)] = (corrupted[Math.floor(corrupted.length / 2)] ?? 0) ^ 0xff;
     await store.client.send(new PutObjectCommand({ Bucket: store.config.bucket, Key: second.keys.dump, Body: corrupted }));
 
-    const error = await rejection(restore(config, { target: 'restored_corrupt' }, { log: recordingLogger() }));
+    const error = await rejection(restore(asSuperuser(env, 'src_plain'), { target: 'restored_corrupt' }, { log: recordingLogger() }));
     expect(error.message).toContain(`backup ${second.manifest.stamp} failed verification, nothing was restored: sha256 of ${second.keys.dump} is`);
     expect(await services.sql('postgres', `SELECT count(*)::int AS n FROM pg_database WHERE datname = 'restored_corrupt'`)).toEqual([{ n: 0 }]);
     expect((await readLatest(config, store))?.stamp).toBe(second.manifest.stamp);
 
-    await restore(config, { target: 'restored_earlier', stamp: first.manifest.stamp }, { log: recordingLogger() });
+    await restore(asSuperuser(env, 'src_plain'), { target: 'restored_earlier', stamp: first.manifest.stamp }, { log: recordingLogger() });
     expect(await placesNearQuito(services, 'restored_earlier')).toEqual(await placesNearQuito(services, 'src_plain'));
 
     const drill = await restoreDrill(config, {}, { log: recordingLogger() });
@@ -136,18 +159,47 @@ describe('backup and restore round trip', () => {
 });
 
 describe('restore drill', () => {
-  it('restores the latest into a throwaway database, checks PostGIS, row counts and a spatial query, records the result', async () => {
-    const config = services.config({ SATVACH_BACKUP_DATABASE_URL: services.urlFor('src_plain') });
-    const { manifest, keys } = await backup(config, { log: recordingLogger() });
-    const record = await restoreDrill(config, {}, { log: recordingLogger() });
+  it('restores the latest into a scratch server of its own, checks PostGIS, row counts and a spatial query, records the result', async () => {
+    const env = services.env({ SATVACH_BACKUP_DATABASE_URL: services.urlFor('src_plain') });
+    const { manifest, keys } = await backup(services.config(env), { log: recordingLogger() });
+    // The production server is out of reach for the drill: only the database name (for the keys) is used.
+    const config = services.config({ ...env, SATVACH_BACKUP_DATABASE_URL: 'postgresql://nobody@127.0.0.1:1/src_plain' });
+    const log = recordingLogger();
+    const record = await restoreDrill(config, {}, { log });
 
     expect(record.ok, JSON.stringify(record.checks)).toBe(true);
+    const scratchPort = Number(/drill: scratch PostgreSQL at 127\.0\.0\.1:(\d+)/.exec(log.lines.join('\n'))?.[1]);
+    expect(scratchPort).toBeGreaterThan(0);
+    expect(scratchPort).not.toBe(Number(new URL(services.urlFor('satvach')).port));
+    expect(await accepts(scratchPort)).toBe(false); // stopped (and deleted) after the drill
     expect(record.checks.map((check) => check.name)).toEqual(['postgis', 'rows public.notes', 'rows public.places', 'spatial public.places.location', 'spatial query']);
     const store = new BackupStore(config.s3);
     expect(JSON.parse((await store.getText(keys.drill)) ?? '{}')).toMatchObject({ stamp: manifest.stamp, ok: true });
     expect(await services.sql('postgres', `SELECT count(*)::int AS n FROM pg_database WHERE datname LIKE '%_drill_%'`)).toEqual([{ n: 0 }]);
     const listed = await listBackups(config, store);
     expect(listed.at(-1)).toMatchObject({ stamp: manifest.stamp, complete: true, drill: { ok: true } });
+  });
+});
+
+describe('restore drill --keep', () => {
+  it('leaves the scratch server running with the restored database, and says how to stop it', async () => {
+    const env = services.env({ SATVACH_BACKUP_DATABASE_URL: services.urlFor('src_plain') });
+    const { manifest } = await backup(services.config(env), { log: recordingLogger() });
+    let kept: ScratchServer | undefined;
+    const log = recordingLogger();
+    try {
+      const record = await restoreDrill(services.config(env), { keep: true }, { log, startScratch: async (options) => (kept = await startScratchServer(options)) });
+      expect(record.ok, JSON.stringify(record.checks)).toBe(true);
+      const target = drillDatabaseName('src_plain', manifest.stamp);
+      expect(log.lines.join('\n')).toContain(`drill: kept database "${target}" on the scratch server 127.0.0.1:${kept?.database.port}`);
+      expect(log.lines.join('\n')).toMatch(/stop and delete it with: python3 \S+\/apps\/backend\/devtools\/local_services\.py scratch-down --state-dir \S+/);
+      const client = await connect(kept!.database, target);
+      expect((await client.query('SELECT count(*)::int AS n FROM places')).rows).toEqual([{ n: ROWS }]);
+      await client.end();
+    } finally {
+      await kept?.stop();
+    }
+    expect(await accepts(kept!.database.port)).toBe(false);
   });
 });
 
@@ -216,7 +268,7 @@ describe('heartbeat', () => {
     url.password = 'wrong-password-123';
     const result = await backupJob(services.config({ SATVACH_BACKUP_DATABASE_URL: url.toString() }), { log: recordingLogger() });
     expect(result.ok).toBe(false);
-    expect(result.summary).toMatch(/^the database server at 127\.0\.0\.1:\d+ rejected user "satvach" \(password authentication failed for user "satvach"\): check the user and password/);
+    expect(result.summary).toMatch(/^the database server at 127\.0\.0\.1:\d+ rejected user "satvach_backup" \(password authentication failed for user "satvach_backup"\): check the user and password/);
     expect(result.summary).not.toContain('wrong-password-123');
   });
 

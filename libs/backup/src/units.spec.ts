@@ -8,6 +8,7 @@ import { type Manifest } from './manifest.ts';
 import { dumpCommand, restoreCommand } from './postgres.ts';
 import { createProgress, formatBytes, progressLine } from './progress.ts';
 import { formatCatalog } from './report.ts';
+import { LOCAL_SERVICES_SCRIPT, scratchCommands } from './scratch.ts';
 import { describeS3Error, s3ClientConfig } from './store.ts';
 import { describe as describeCommand } from '@satvach/exec';
 
@@ -23,6 +24,13 @@ describe('argv as data', () => {
   it('pg_dump: custom format of the exported snapshot, password only in the (redacted) environment', () => {
     const command = dumpCommand(config.database, '00000003-0000000F-1');
     expect(describeCommand(command)).toBe('PGHOST=db PGPORT=5433 PGUSER=satvach PGDATABASE=satvach PGPASSWORD=*** pg_dump --format=custom --snapshot=00000003-0000000F-1 --no-password');
+  });
+  it('the drill\'s scratch server: the backend devtools\' one local PostgreSQL, started and deleted by state dir', () => {
+    expect(LOCAL_SERVICES_SCRIPT.endsWith('/apps/backend/devtools/local_services.py')).toBe(true);
+    expect(scratchCommands('/tmp/s')).toEqual({
+      up: { file: 'python3', args: [LOCAL_SERVICES_SCRIPT, 'scratch-up', '--state-dir', '/tmp/s'] },
+      down: { file: 'python3', args: [LOCAL_SERVICES_SCRIPT, 'scratch-down', '--state-dir', '/tmp/s'] },
+    });
   });
   it('pg_restore: stops at the first error, parallel, into the target', () => {
     expect(restoreCommand(config.database, { target: 'copy', file: '/tmp/x.dump', jobs: 3 }).args).toEqual([

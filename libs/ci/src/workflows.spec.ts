@@ -100,9 +100,15 @@ describe('workflow files', () => {
       expect(step.with).toMatchObject({ 'node-version-file': '.nvmrc', cache: 'npm' });
     }
     expect(steps.find((s) => s.uses?.startsWith('actions/setup-python@'))?.with).toEqual({ 'python-version': '3.11' });
-    const affected = ci.jobs.affected as { services?: Record<string, { image: string }>; env?: Record<string, string> };
+    const affected = ci.jobs.affected as { services?: Record<string, { image: string; env?: Record<string, string> }>; env?: Record<string, string> };
     expect(affected.services?.postgis?.image).toMatch(/^postgis\/postgis:15-/);
-    expect(affected.env?.SATVACH_TEST_DATABASE_URL).toBe('postgresql+asyncpg://postgres:postgres@127.0.0.1:5432/postgres');
+    expect(affected.services?.postgis?.env).toEqual({ POSTGRES_PASSWORD: 'postgres', POSTGRES_DB: 'satvach' });
+    // The superuser's URL goes only to the harness, which bootstraps the roles and hands the tests the app and owner roles.
+    expect(affected.env?.SATVACH_TEST_SUPERUSER_DATABASE_URL).toBe('postgresql+asyncpg://postgres:postgres@127.0.0.1:5432/satvach');
+    expect(Object.keys(affected.env ?? {}).filter((key) => key.includes('DATABASE_URL'))).toEqual(['SATVACH_TEST_SUPERUSER_DATABASE_URL']);
+    const harness = readFileSync(join(workspaceRoot, 'apps/backend/devtools/local_services.py'), 'utf8');
+    expect(harness).toContain('external_db = os.environ.get("SATVACH_TEST_SUPERUSER_DATABASE_URL")');
+    expect(harness).toContain('urls = bootstrap_roles(superuser_url, new_role_passwords())');
     const runs = steps.map((s) => s.run ?? '').join('\n');
     expect(runs).toContain('npx nx affected -t lint typecheck test build --base="$BASE" --head="$HEAD_SHA"');
     expect(runs).toContain('npx nx run platform:affected-images');

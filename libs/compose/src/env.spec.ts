@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { workspaceRoot } from '@nx/devkit';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ensureEnvFile, GENERATED_PLACEHOLDER, loadStackEnv, STACK_ENV_KEYS, StackEnvError } from './env.ts';
+import { appendSecrets, ensureEnvFile, GENERATED_PLACEHOLDER, loadStackEnv, missingSecrets, STACK_ENV_KEYS, StackEnvError } from './env.ts';
 
 let dir: string;
 beforeEach(() => {
@@ -15,7 +15,8 @@ const write = (name: string, text: string) => {
   writeFileSync(join(dir, name), text);
   return join(dir, name);
 };
-const VALID = 'POSTGRES_PASSWORD=correct-horse-battery\nMINIO_ROOT_PASSWORD=minio-secret-123\n';
+const ROLE_PASSWORDS = 'SATVACH_DB_OWNER_PASSWORD=owner-password-1\nSATVACH_DB_APP_PASSWORD=app-password-123\nSATVACH_DB_BACKUP_PASSWORD=backup-password-1\n';
+const VALID = `POSTGRES_PASSWORD=correct-horse-battery\nMINIO_ROOT_PASSWORD=minio-secret-123\n${ROLE_PASSWORDS}`;
 
 function problemsOf(fn: () => unknown): string[] {
   try {
@@ -36,7 +37,8 @@ describe('loadStackEnv', () => {
     expect(env.SATVACH_HTTP_PORT).toBe(8181);
     expect(env.POSTGRES_DB).toBe('satvach');
     expect(composeEnv.SATVACH_EDGE_RATE_BURST).toBe('40');
-    expect(secrets).toEqual(['correct-horse-battery', 'minio-secret-123']);
+    expect(secrets).toEqual(['correct-horse-battery', 'owner-password-1', 'app-password-123', 'backup-password-1', 'minio-secret-123']);
+    expect(env).toMatchObject({ SATVACH_DB_OWNER_USER: 'satvach_owner', SATVACH_DB_APP_USER: 'satvach_app', SATVACH_DB_BACKUP_USER: 'satvach_backup', SATVACH_DB_APP_CONNECTION_LIMIT: 40 });
   });
 
   it('lists every missing and malformed key at once, with the expected form', () => {
@@ -48,12 +50,55 @@ describe('loadStackEnv', () => {
       expect.arrayContaining([
         'POSTGRES_PASSWORD (or POSTGRES_PASSWORD_FILE): missing',
         'MINIO_ROOT_PASSWORD (or MINIO_ROOT_PASSWORD_FILE): missing',
+        'SATVACH_DB_OWNER_PASSWORD (or SATVACH_DB_OWNER_PASSWORD_FILE): missing',
+        'SATVACH_DB_APP_PASSWORD (or SATVACH_DB_APP_PASSWORD_FILE): missing',
+        'SATVACH_DB_BACKUP_PASSWORD (or SATVACH_DB_BACKUP_PASSWORD_FILE): missing',
         expect.stringMatching(/^SATVACH_HTTP_PORT: /),
         expect.stringMatching(/^POSTGRES_USER: lowercase letters/),
         'SATVACH_EDGE_BEHIND_TUNNEL: true or false',
       ]),
     );
-    expect(problems).toHaveLength(5);
+    expect(problems).toHaveLength(8);
+  });
+
+  it('names each malformed database role setting without printing a password', () => {
+    const envFile = write(
+      '.env',
+      `${VALID}SATVACH_DB_APP_PASSWORD=has spaces in it!\nSATVACH_DB_BACKUP_PASSWORD=short1\nSATVACH_DB_OWNER_USER=pg_owner\nSATVACH_DB_APP_CONNECTION_LIMIT=0\n`,
+    );
+
+    let message = '';
+    try {
+      loadStackEnv({ envFile, processEnv: {} });
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    expect((message.match(/^ {2}- .*$/gm) ?? []).map((line) => line.slice(4))).toEqual([
+      expect.stringMatching(/^SATVACH_DB_OWNER_USER: not starting with pg_/),
+      'SATVACH_DB_APP_PASSWORD (or SATVACH_DB_APP_PASSWORD_FILE): letters, digits and . _ ~ - only (it goes into a URL)',
+      'SATVACH_DB_APP_CONNECTION_LIMIT: at least 1 connection',
+      'SATVACH_DB_BACKUP_PASSWORD (or SATVACH_DB_BACKUP_PASSWORD_FILE): at least 12 characters',
+    ]);
+    expect(message).not.toContain('has spaces in it!');
+    expect(message).not.toContain('short1');
+  });
+
+  it('refuses a role name used twice: superuser, owner, app and backup must be four roles', () => {
+    const envFile = write('.env', `${VALID}SATVACH_DB_APP_USER=satvach\nSATVACH_DB_BACKUP_USER=satvach_owner\n`);
+
+    expect(problemsOf(() => loadStackEnv({ envFile, processEnv: {} }))).toEqual([
+      'SATVACH_DB_APP_USER: "satvach" is also POSTGRES_USER; every database role needs a name of its own',
+      'SATVACH_DB_BACKUP_USER: "satvach_owner" is also SATVACH_DB_OWNER_USER; every database role needs a name of its own',
+    ]);
+  });
+
+  it('reads a role password from its *_FILE', () => {
+    const secretFile = write('app-password', 'app-from-a-file-1\n');
+    const envFile = write('.env', VALID.replace('SATVACH_DB_APP_PASSWORD=app-password-123\n', `SATVACH_DB_APP_PASSWORD_FILE=${secretFile}\n`));
+
+    const { env, secrets } = loadStackEnv({ envFile, processEnv: {} });
+    expect(env.SATVACH_DB_APP_PASSWORD).toBe('app-from-a-file-1');
+    expect(secrets).toContain('app-from-a-file-1');
   });
 
   it('takes the backup image only pinned: by digest or an immutable tag, never :latest or untagged', () => {
@@ -87,7 +132,7 @@ describe('loadStackEnv', () => {
     expect(message).toContain('MINIO_ROOT_PASSWORD (or MINIO_ROOT_PASSWORD_FILE): at least 8 characters');
     expect(message).not.toContain('short');
 
-    writeFileSync(envFile, `POSTGRES_PASSWORD_FILE=${secretFile}\nMINIO_ROOT_PASSWORD=minio-secret-123\n`);
+    writeFileSync(envFile, `POSTGRES_PASSWORD_FILE=${secretFile}\nMINIO_ROOT_PASSWORD=minio-secret-123\n${ROLE_PASSWORDS}`);
     expect(loadStackEnv({ envFile, processEnv: {} }).env.POSTGRES_PASSWORD).toBe('from-a-file-0123');
   });
 
@@ -142,6 +187,21 @@ describe('ensureEnvFile', () => {
     expect(readFileSync(envFile, 'utf8')).toBe('A=1\nPOSTGRES_PASSWORD=generated-secret-1\nMINIO_ROOT_PASSWORD=generated-secret-2\n');
     expect(statSync(envFile).mode & 0o777).toBe(0o600);
     expect(ensureEnvFile(envFile, example, () => 'other')).toBeNull();
+  });
+});
+
+describe('missingSecrets and appendSecrets', () => {
+  it('finds the new secrets of the example an older env file lacks, and appends values without touching the rest', () => {
+    const example = write('.env.example', `A=1\nPOSTGRES_PASSWORD=${GENERATED_PLACEHOLDER}\nSATVACH_DB_APP_PASSWORD=${GENERATED_PLACEHOLDER}\nSATVACH_DB_OWNER_PASSWORD=${GENERATED_PLACEHOLDER}\nSATVACH_DB_BACKUP_PASSWORD=${GENERATED_PLACEHOLDER}\n`);
+    const envFile = write('.env', 'POSTGRES_PASSWORD=kept-as-it-was\nSATVACH_DB_OWNER_PASSWORD_FILE=/run/secrets/owner');
+    const processEnv = { SATVACH_DB_BACKUP_PASSWORD: 'from-the-process-env' };
+
+    expect(missingSecrets(envFile, example, processEnv)).toEqual(['SATVACH_DB_APP_PASSWORD']);
+    appendSecrets(envFile, { SATVACH_DB_APP_PASSWORD: 'generated-secret-1' });
+    expect(readFileSync(envFile, 'utf8')).toBe(
+      'POSTGRES_PASSWORD=kept-as-it-was\nSATVACH_DB_OWNER_PASSWORD_FILE=/run/secrets/owner\n# added by npm start: secrets introduced after this file was created\nSATVACH_DB_APP_PASSWORD=generated-secret-1\n',
+    );
+    expect(missingSecrets(envFile, example, processEnv)).toEqual([]);
   });
 });
 

@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parse as parseDotenv } from 'dotenv';
 import { type MaybeSecret, secret } from '@satvach/exec';
@@ -10,6 +10,8 @@ import { z } from 'zod';
  * from `<NAME>_FILE` (a path whose content is the value), so they need not sit in .env.
  */
 const identifier = z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/, 'lowercase letters, digits and _, starting with a letter (max 63)');
+// pg_ names are reserved for PostgreSQL's own roles.
+const roleName = identifier.refine((name) => !name.startsWith('pg_'), 'not starting with pg_ (reserved by PostgreSQL)');
 const port = z.coerce.number().int().min(1).max(65_535);
 const positiveInt = z.coerce.number().int().positive();
 const imageRef = z.string().check((ctx) => {
@@ -69,6 +71,14 @@ export const StackEnvSchema = z.object({
   POSTGRES_DB: identifier.default('satvach'),
   POSTGRES_USER: identifier.default('satvach'),
   POSTGRES_PASSWORD: urlSafeSecret(12),
+  // The roles satvach.bootstrap_roles creates (db-bootstrap job): migrations, the backend, backups.
+  SATVACH_DB_OWNER_USER: roleName.default('satvach_owner'),
+  SATVACH_DB_OWNER_PASSWORD: urlSafeSecret(12),
+  SATVACH_DB_APP_USER: roleName.default('satvach_app'),
+  SATVACH_DB_APP_PASSWORD: urlSafeSecret(12),
+  SATVACH_DB_APP_CONNECTION_LIMIT: z.coerce.number({ message: 'a whole number of connections' }).int('a whole number of connections').min(1, 'at least 1 connection').default(40),
+  SATVACH_DB_BACKUP_USER: roleName.default('satvach_backup'),
+  SATVACH_DB_BACKUP_PASSWORD: urlSafeSecret(12),
   MINIO_ROOT_USER: z.string().regex(/^[A-Za-z0-9._-]{3,64}$/, '3 to 64 letters, digits or . _ -').default('satvach'),
   // MinIO refuses root passwords shorter than 8 characters.
   MINIO_ROOT_PASSWORD: urlSafeSecret(8),
@@ -95,9 +105,26 @@ export const StackEnvSchema = z.object({
 export type StackEnv = z.infer<typeof StackEnvSchema>;
 
 /** Variables whose value must never be printed; each may also be given as `<NAME>_FILE`. */
-export const SECRET_KEYS = ['POSTGRES_PASSWORD', 'MINIO_ROOT_PASSWORD', 'TUNNEL_TOKEN'] as const;
+export const SECRET_KEYS = [
+  'POSTGRES_PASSWORD',
+  'SATVACH_DB_OWNER_PASSWORD',
+  'SATVACH_DB_APP_PASSWORD',
+  'SATVACH_DB_BACKUP_PASSWORD',
+  'MINIO_ROOT_PASSWORD',
+  'TUNNEL_TOKEN',
+] as const;
 const isSecretKey = (key: string) => (SECRET_KEYS as readonly string[]).includes(key);
 export const STACK_ENV_KEYS = Object.keys(StackEnvSchema.shape) as (keyof StackEnv)[];
+
+const ROLE_KEYS = ['POSTGRES_USER', 'SATVACH_DB_OWNER_USER', 'SATVACH_DB_APP_USER', 'SATVACH_DB_BACKUP_USER'] as const;
+
+/** The superuser and the three roles must be four different roles, or the separation is void. */
+function roleNameClashes(env: StackEnv): string[] {
+  return ROLE_KEYS.flatMap((key, index) => {
+    const earlier = ROLE_KEYS.slice(0, index).find((other) => env[other] === env[key]);
+    return earlier === undefined ? [] : [`${key}: "${env[key]}" is also ${earlier}; every database role needs a name of its own`];
+  });
+}
 
 export class StackEnvError extends Error {
   override readonly name = 'StackEnvError';
@@ -123,6 +150,16 @@ export interface LoadedStackEnv {
   composeEnv: Record<string, MaybeSecret>;
   /** Secret values, for redaction. */
   secrets: string[];
+}
+
+/** The documented example's text; none (no keys to generate) when a caller has no example. */
+function readEnvExample(file: string): string {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return '';
+    throw error;
+  }
 }
 
 function readEnvFile(file: string): Record<string, string> {
@@ -173,6 +210,7 @@ export function loadStackEnv(input: LoadStackEnvInput): LoadedStackEnv {
   if (parsed.success && input.profiles?.includes('tunnel') && !parsed.data.TUNNEL_TOKEN) {
     problems.push('TUNNEL_TOKEN (or TUNNEL_TOKEN_FILE): missing; the tunnel profile needs it');
   }
+  if (parsed.success) problems.push(...roleNameClashes(parsed.data));
   if (problems.length > 0 || !parsed.success) throw new StackEnvError(problems, input.envFile);
 
   const composeEnv = Object.fromEntries(
@@ -182,6 +220,24 @@ export function loadStackEnv(input: LoadStackEnvInput): LoadedStackEnv {
   );
   const secrets = SECRET_KEYS.map((key) => parsed.data[key]).filter((value): value is string => Boolean(value));
   return { env: parsed.data, composeEnv, secrets };
+}
+
+/**
+ * An env file from before a secret was added to the example: the placeholder keys of the example it
+ * lacks (given neither as `<KEY>` nor `<KEY>_FILE`, in the file or the process environment).
+ */
+export function missingSecrets(envFile: string, exampleFile: string, processEnv: Readonly<Record<string, string | undefined>>): string[] {
+  const present = readEnvFile(envFile);
+  const given = (key: string) => [key, `${key}_FILE`].some((name) => Boolean(present[name]) || Boolean(processEnv[name]));
+  const wanted = [...readEnvExample(exampleFile).matchAll(new RegExp(`^([A-Z0-9_]+)=${GENERATED_PLACEHOLDER}$`, 'gm'))].map((match) => match[1] ?? '');
+  return wanted.filter((key) => !given(key));
+}
+
+/** Appends generated secrets to an existing env file (never rewriting what is there). */
+export function appendSecrets(envFile: string, values: Readonly<Record<string, string>>): void {
+  const existing = readFileSync(envFile, 'utf8');
+  const lines = Object.entries(values).map(([key, value]) => `${key}=${value}\n`).join('');
+  appendFileSync(envFile, `${existing === '' || existing.endsWith('\n') ? '' : '\n'}# added by npm start: secrets introduced after this file was created\n${lines}`);
 }
 
 /** The placeholder .env.example uses for values `ensureEnvFile` generates. */

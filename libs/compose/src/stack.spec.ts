@@ -1,4 +1,4 @@
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CommandFailedError, type Command, run as realRun, type RunFn, type RunResult } from '@satvach/exec';
@@ -43,9 +43,11 @@ function dockerAnswering(backendHealth: string): { run: RunFn; calls: Command[] 
   return { run, calls };
 }
 
+const ROLE_PASSWORDS = 'SATVACH_DB_OWNER_PASSWORD=owner-password-1\nSATVACH_DB_APP_PASSWORD=app-password-123\nSATVACH_DB_BACKUP_PASSWORD=backup-password-1\n';
+
 function request(overrides: Partial<StackUpRequest> = {}): StackUpRequest {
   const envFile = join(dir, '.env');
-  writeFileSync(envFile, 'POSTGRES_PASSWORD=hunter2hunter2\nMINIO_ROOT_PASSWORD=minio-secret-1\n');
+  writeFileSync(envFile, `POSTGRES_PASSWORD=hunter2hunter2\nMINIO_ROOT_PASSWORD=minio-secret-1\n${ROLE_PASSWORDS}`);
   return {
     projectName: 'satvach-test', stateDir: join(dir, 'state'), docker: 'docker', files: ['/w/docker/compose.yml'], profiles: [],
     envFile, exampleFile: join(dir, 'none'), processEnv: {}, images: { SATVACH_BACKEND_IMAGE: 'a/backend:1', SATVACH_EDGE_IMAGE: 'a/edge:1' },
@@ -73,7 +75,35 @@ describe('stackUp', () => {
     expect((failure as Error).message).toContain('--- backend (running, health unhealthy): last log lines ---');
     expect((failure as Error).message).toContain('boom: readiness failed');
     const logs = calls.find((call) => call.args[0] === 'logs');
-    expect(logs?.secrets).toEqual(['hunter2hunter2', 'minio-secret-1']);
+    expect(logs?.secrets).toEqual(['hunter2hunter2', 'owner-password-1', 'app-password-123', 'backup-password-1', 'minio-secret-1']);
+  });
+
+  it('gives an env file from before the database roles generated role passwords, and says so', async () => {
+    const { run, calls } = dockerAnswering('healthy');
+    const envFile = join(dir, 'old.env');
+    writeFileSync(envFile, 'POSTGRES_PASSWORD=hunter2hunter2\nMINIO_ROOT_PASSWORD=minio-secret-1\n');
+    const exampleFile = join(dir, '.env.example');
+    writeFileSync(exampleFile, ['POSTGRES_PASSWORD', 'SATVACH_DB_OWNER_PASSWORD', 'SATVACH_DB_APP_PASSWORD', 'SATVACH_DB_BACKUP_PASSWORD', 'MINIO_ROOT_PASSWORD'].map((key) => `${key}=generate-on-first-start\n`).join(''));
+    const said: string[] = [];
+    let n = 0;
+
+    await stackUp({ ...request(), envFile, exampleFile, randomSecret: () => `generated-role-pw-${++n}` }, run, { ...quiet, info: (message) => said.push(message) });
+
+    expect(said).toContain(`added generated SATVACH_DB_OWNER_PASSWORD, SATVACH_DB_APP_PASSWORD, SATVACH_DB_BACKUP_PASSWORD to ${envFile} (new since it was created)`);
+    expect(calls.find((call) => call.args.includes('config'))?.env).toMatchObject({ SATVACH_DB_APP_PASSWORD: 'generated-role-pw-2', POSTGRES_PASSWORD: 'hunter2hunter2' });
+  });
+
+  it('writes no generated role password into an env file that is invalid for another reason', async () => {
+    const { run, calls } = dockerAnswering('healthy');
+    const envFile = join(dir, 'old-bad.env');
+    const before = 'POSTGRES_PASSWORD=short\nMINIO_ROOT_PASSWORD=minio-secret-1\n';
+    writeFileSync(envFile, before);
+    const exampleFile = join(dir, '.env.example');
+    writeFileSync(exampleFile, 'SATVACH_DB_APP_PASSWORD=generate-on-first-start\n');
+
+    await expect(stackUp({ ...request(), envFile, exampleFile }, run, quiet)).rejects.toBeInstanceOf(StackEnvError);
+    expect(readFileSync(envFile, 'utf8')).toBe(before);
+    expect(calls).toEqual([]);
   });
 
   it('starts nothing when the environment is invalid', async () => {

@@ -2,7 +2,7 @@ import { chmodSync, existsSync, mkdirSync, renameSync, rmSync, writeFileSync } f
 import { dirname, join } from 'node:path';
 import { type RunFn } from '@satvach/exec';
 import { composeArgv, type ComposeProject, detectComposeFlavor } from './argv.ts';
-import { ensureEnvFile, loadStackEnv, type StackEnv } from './env.ts';
+import { appendSecrets, ensureEnvFile, loadStackEnv, missingSecrets, type StackEnv } from './env.ts';
 import { toHostNetwork } from './host-network.ts';
 import { type ContainerState, judge, planFromConfig, renderTable, type ServiceStatus } from './status.ts';
 
@@ -80,7 +80,13 @@ export class StackFailedError extends Error {
 export async function stackUp(request: StackUpRequest, run: RunFn, out: StackOutput): Promise<{ statuses: ServiceStatus[]; env: StackEnv }> {
   const generated = ensureEnvFile(request.envFile, request.exampleFile, request.randomSecret);
   if (generated) out.info(`created ${request.envFile} from ${request.exampleFile}, with generated ${generated.join(', ')}`);
-  const loaded = loadStackEnv({ envFile: request.envFile, processEnv: request.processEnv, profiles: request.profiles });
+  // Secrets added to the example since the file was made: generated, and written only once the whole env is valid.
+  const added = Object.fromEntries((generated ? [] : missingSecrets(request.envFile, request.exampleFile, request.processEnv)).map((key) => [key, request.randomSecret()]));
+  const loaded = loadStackEnv({ envFile: request.envFile, processEnv: { ...request.processEnv, ...added }, profiles: request.profiles });
+  if (Object.keys(added).length > 0) {
+    appendSecrets(request.envFile, added);
+    out.info(`added generated ${Object.keys(added).join(', ')} to ${request.envFile} (new since it was created)`);
+  }
   const env = { ...loaded.composeEnv, ...request.images };
   const secrets = loaded.secrets;
 

@@ -1,5 +1,7 @@
 // Test harness: a real PostgreSQL + PostGIS and a real s3rver, started with the backend's
-// devtools/local_services.py (the same servers `npm start` uses), plus the faults the specs inject.
+// devtools/local_services.py (the same servers `npm run dev` uses), plus the faults the specs inject.
+// The database has the stack's roles: backups run as the backup role (pg_read_all_data, nothing
+// else); the superuser only sets up test data and is what `restore` (which creates databases) uses.
 import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { type AddressInfo } from 'node:net';
@@ -15,15 +17,20 @@ const backendDir = join(workspaceRoot, 'apps/backend');
 const python = join(backendDir, '.venv/bin/python');
 const pgBin = '/usr/lib/postgresql/15/bin';
 
+/** Who connects: the backup role (what db:backup runs as) or the cluster's superuser (test setup, restores). */
+export type DatabaseRole = 'backup' | 'superuser';
+
 export interface Services {
   readonly root: string;
-  /** The backend's env file values (SATVACH_DATABASE_URL, SATVACH_S3_*). */
+  /** The backend's env file values (SATVACH_DATABASE_URL as the app role, SATVACH_S3_*). */
   readonly backendEnv: Record<string, string>;
-  /** SATVACH_BACKUP_* for these servers, with a prefix of its own per call. */
+  /** The owner role's URL (postgresql+asyncpg://): what migrations run as. */
+  readonly migrateDatabaseUrl: string;
+  /** SATVACH_BACKUP_* for these servers (the backup role), with a prefix of its own per call. */
   env(overrides?: Record<string, string>): Record<string, string>;
   config(overrides?: Record<string, string>): BackupConfig;
-  /** The libpq URL of `database` on the test server (password included: tests only). */
-  urlFor(database: string): string;
+  /** The libpq URL of `database` on the test server as `role` (password included: tests only). */
+  urlFor(database: string, role?: DatabaseRole): string;
   sql(database: string, text: string): Promise<Record<string, unknown>[]>;
   stopPostgres(): Promise<void>;
   killS3(): Promise<void>;
@@ -43,10 +50,16 @@ export async function startServices(): Promise<Services> {
     await run({ file: python, args: ['devtools/local_services.py', 'up', '--state-dir', stateDir], cwd: backendDir }, quiet);
   };
   await up();
-  const backendEnv = parseEnvFile(readFileSync(join(stateDir, 'backend.env'), 'utf8'));
-  const databaseUrl = (backendEnv.SATVACH_DATABASE_URL ?? '').replace('postgresql+asyncpg://', 'postgresql://');
+  const envFile = (name: string) => parseEnvFile(readFileSync(join(stateDir, name), 'utf8'));
+  const backendEnv = envFile('backend.env');
+  const libpq = (url: string | undefined) => (url ?? '').replace('postgresql+asyncpg://', 'postgresql://');
+  const urls: Record<DatabaseRole, string> = {
+    backup: libpq(envFile('backup.env').SATVACH_BACKUP_DATABASE_URL),
+    superuser: libpq(envFile('superuser.env').SATVACH_BOOTSTRAP_DATABASE_URL),
+  };
+  const urlFor = (database: string, role: DatabaseRole = 'backup') => urls[role].replace(/\/[^/]+$/, `/${database}`);
   const env = (overrides: Record<string, string> = {}) => ({
-    SATVACH_BACKUP_DATABASE_URL: databaseUrl,
+    SATVACH_BACKUP_DATABASE_URL: urls.backup,
     SATVACH_BACKUP_S3_ENDPOINT_URL: backendEnv.SATVACH_S3_ENDPOINT_URL ?? '',
     SATVACH_BACKUP_S3_BUCKET: backendEnv.SATVACH_S3_BUCKET ?? '',
     SATVACH_BACKUP_S3_ACCESS_KEY_ID: backendEnv.SATVACH_S3_ACCESS_KEY_ID ?? '',
@@ -57,11 +70,12 @@ export async function startServices(): Promise<Services> {
   const services: Services = {
     root,
     backendEnv,
+    migrateDatabaseUrl: envFile('migrate.env').SATVACH_DATABASE_URL ?? '',
     env,
     config: (overrides) => loadConfig(env(overrides)),
-    urlFor: (database) => databaseUrl.replace(/\/[^/]+$/, `/${database}`),
+    urlFor,
     async sql(database, text) {
-      const client = await connect(loadConfig(env()).database, database);
+      const client = await connect(loadConfig(env({ SATVACH_BACKUP_DATABASE_URL: urls.superuser })).database, database);
       try {
         return (await client.query(text)).rows as Record<string, unknown>[];
       } finally {

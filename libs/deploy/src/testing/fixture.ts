@@ -65,7 +65,8 @@ export async function startDeployFixture(options: FixtureOptions): Promise<Deplo
   try {
     const { backendEnv } = services;
     const databaseUrl = backendEnv.SATVACH_DATABASE_URL ?? '';
-    await run({ file: join(backendDir, '.venv/bin/alembic'), args: ['upgrade', 'head'], cwd: backendDir, env: { SATVACH_DATABASE_URL: databaseUrl } }, { quiet: true });
+    // Migrations as the owner role; the colours get backend.env, the app role's.
+    await run({ file: join(backendDir, '.venv/bin/alembic'), args: ['upgrade', 'head'], cwd: backendDir, env: { SATVACH_DATABASE_URL: services.migrateDatabaseUrl } }, { quiet: true });
     const envFile = join(scratch, 'backend.env');
     writeFileSync(envFile, Object.entries({ ...backendEnv, SATVACH_HOST: '127.0.0.1' }).map(([key, value]) => `${key}=${value}`).join('\n') + '\n', { mode: 0o600 });
 

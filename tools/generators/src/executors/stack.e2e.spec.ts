@@ -46,12 +46,13 @@ describe('the backup profile', () => {
     expect(once.exitCode, String(once.all)).toBe(0);
 
     const stackEnv = readFileSync(envFile, 'utf8');
-    const password = /^POSTGRES_PASSWORD=(.+)$/m.exec(stackEnv)?.[1];
+    const password = /^SATVACH_DB_BACKUP_PASSWORD=(.+)$/m.exec(stackEnv)?.[1];
     const drillEnv = join(scratch, 'drill.env');
+    // The drill restores into a scratch server of its own; of the stack's database it needs only the name.
     writeFileSync(
       drillEnv,
       [
-        `SATVACH_BACKUP_DATABASE_URL=postgresql://satvach:${password}@127.0.0.1:5432/satvach`,
+        `SATVACH_BACKUP_DATABASE_URL=postgresql://satvach_backup:${password}@127.0.0.1:5432/satvach`,
         'SATVACH_BACKUP_S3_ENDPOINT_URL=http://127.0.0.1:9000',
         'SATVACH_BACKUP_S3_BUCKET=satvach-backups',
         'SATVACH_BACKUP_S3_ACCESS_KEY_ID=S3RVER',
@@ -77,7 +78,7 @@ describe('the backup image', () => {
 describe('the whole stack through the edge', () => {
   it('created the env file with generated secrets, readable by its owner only', () => {
     const env = readFileSync(envFile, 'utf8');
-    expect(env).toMatch(/^POSTGRES_PASSWORD=[\w-]{20,}$/m);
+    for (const key of ['POSTGRES_PASSWORD', 'SATVACH_DB_OWNER_PASSWORD', 'SATVACH_DB_APP_PASSWORD', 'SATVACH_DB_BACKUP_PASSWORD']) expect(env).toMatch(new RegExp(`^${key}=[\\w-]{20,}$`, 'm'));
     expect(env).not.toMatch(/=generate-on-first-start$/m);
   });
 
@@ -132,6 +133,27 @@ describe('the whole stack through the edge', () => {
 
     const after = (await (await fetch(`${edge}/api/v1/places/nearby?lat=18.5204&lon=73.8567`)).json()) as { items: unknown[] };
     expect(after.items).toEqual(before.items);
+  });
+});
+
+describe('database roles', () => {
+  it('after the bootstrap no session is the superuser\'s, and the backend connects as the app role', async () => {
+    // Traffic first, so the backend's pool holds connections to look at.
+    expect((await fetch(`${edge}/health/ready`)).status).toBe(200);
+    const sessions = await docker([
+      'exec', `${project}_db_1`, 'psql', '--username', 'satvach', '--dbname', 'satvach', '--no-psqlrc', '--tuples-only', '--no-align', '--field-separator', '|', '--command',
+      // Client sessions only: background workers such as the logical replication launcher run under the bootstrap superuser's id.
+      `SELECT a.usename, r.rolsuper, a.pid = pg_backend_pid(), a.application_name FROM pg_stat_activity a JOIN pg_roles r ON r.oid = a.usesysid WHERE a.backend_type = 'client backend' ORDER BY 1`,
+    ]);
+    const rows = String(sessions.stdout).split('\n').filter(Boolean).map((line) => line.split('|'));
+    const superuser = rows.filter(([, isSuper]) => isSuper === 't').map((row) => row.slice(0, 3));
+    expect(superuser, `superuser sessions besides this query: ${JSON.stringify(rows)}`).toEqual([['satvach', 't', 't']]);
+    const users = new Set(rows.map(([user]) => user));
+    expect(users.has('satvach_app'), JSON.stringify(rows)).toBe(true);
+    expect([...users].filter((user) => !['satvach', 'satvach_app', 'satvach_backup'].includes(user ?? ''))).toEqual([]);
+
+    const roles = await docker(['exec', `${project}_db_1`, 'psql', '--username', 'satvach', '--dbname', 'satvach', '--no-psqlrc', '--tuples-only', '--no-align', '--command', `SELECT tableowner FROM pg_tables WHERE tablename = 'places'`]);
+    expect(String(roles.stdout).trim()).toBe('satvach_owner');
   });
 });
 
@@ -204,7 +226,7 @@ describe('a bad environment', () => {
     const secretFile = join(scratch, 'pg-password');
     writeFileSync(secretFile, 'a-password-from-a-file\n');
     const badEnv = join(scratch, 'bad.env');
-    writeFileSync(badEnv, `POSTGRES_PASSWORD_FILE=${secretFile}\nMINIO_ROOT_PASSWORD=short\nSATVACH_HTTP_PORT=eighty\nSATVACH_S3_BUCKET=Not_A_Bucket\n`);
+    writeFileSync(badEnv, `POSTGRES_PASSWORD_FILE=${secretFile}\nMINIO_ROOT_PASSWORD=short\nSATVACH_HTTP_PORT=eighty\nSATVACH_S3_BUCKET=Not_A_Bucket\nSATVACH_DB_APP_PASSWORD=app pw 12345\n`);
 
     const { exitCode, output } = await nx([
       'run', 'stack:up', '-c', 'local-images', `--projectName=${badProject}`, `--envFile=${badEnv}`, `--stateDir=${join(scratch, 'bad-state')}`,
@@ -215,8 +237,11 @@ describe('a bad environment', () => {
     expect(output).toContain('MINIO_ROOT_PASSWORD (or MINIO_ROOT_PASSWORD_FILE): at least 8 characters');
     expect(output).toContain('SATVACH_HTTP_PORT:');
     expect(output).toContain('SATVACH_S3_BUCKET: an S3 bucket name');
+    expect(output).toContain('SATVACH_DB_APP_PASSWORD (or SATVACH_DB_APP_PASSWORD_FILE): letters, digits and . _ ~ - only');
     expect(output).not.toContain('POSTGRES_PASSWORD');
     expect(output).not.toContain('short');
+    expect(output).not.toContain('app pw 12345');
+    expect(readFileSync(badEnv, 'utf8')).not.toContain('SATVACH_DB_OWNER_PASSWORD');
     expect(await containersOf(badProject)).toEqual([]);
   });
 });
