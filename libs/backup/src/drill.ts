@@ -1,6 +1,6 @@
 import { type RunContext } from './backup.ts';
 import { findManifest } from './catalog.ts';
-import { type BackupConfig } from './config.ts';
+import { ConfigError, type BackupConfig } from './config.ts';
 import { type DrillRecord, type Manifest } from './manifest.ts';
 import { backupKeys } from './naming.ts';
 import { connect, countRows, postgisVersion, quoteIdent, spatialChecks } from './postgres.ts';
@@ -13,6 +13,18 @@ export interface DrillOptions {
   readonly keep?: boolean;
   readonly jobs?: number;
   readonly workDir?: string;
+  /** Which target to restore from: the primary (default) or the off-host replica. */
+  readonly from?: DrillSource;
+}
+
+export const DRILL_SOURCES = ['primary', 'replica'] as const;
+export type DrillSource = (typeof DRILL_SOURCES)[number];
+
+/** The store a drill reads from; `replica` needs SATVACH_BACKUP_REPLICA_S3_BUCKET. */
+export function sourceStore(config: BackupConfig, from: DrillSource = 'primary'): BackupStore {
+  if (from === 'primary') return new BackupStore(config.s3);
+  if (config.replica === undefined) throw new ConfigError('--from=replica: no replica is configured; set SATVACH_BACKUP_REPLICA_S3_BUCKET and its keys (libs/backup/backup.env.example)');
+  return new BackupStore(config.replica);
 }
 
 export interface Check {
@@ -66,7 +78,7 @@ export function compareWithManifest(manifest: Manifest, restored: { postgis: str
  */
 export async function restoreDrill(config: BackupConfig, options: DrillOptions, context: RunContext): Promise<DrillRecord> {
   const { log } = context;
-  const store = context.store ?? new BackupStore(config.s3);
+  const store = context.store ?? sourceStore(config, options.from);
   const started = performance.now();
   const manifest = await findManifest(config, store, options.stamp);
   const target = drillDatabaseName(config.database.database, manifest.stamp);
@@ -100,7 +112,7 @@ export async function restoreDrill(config: BackupConfig, options: DrillOptions, 
     checks,
   };
   for (const check of checks) (check.ok ? log.info : log.error)(`drill: ${check.ok ? 'ok  ' : 'FAIL'} ${check.name}: ${check.detail}`);
-  await store.putJson(backupKeys(config.s3.prefix, config.database.database, manifest.stamp, manifest.encrypted).drill, record);
-  log.info(`drill: backup ${manifest.stamp} ${record.ok ? 'is restorable' : 'FAILED'} (${(record.durationMs / 1000).toFixed(1)} s)${options.keep === true ? `; kept database "${target}"` : ''}`);
+  await store.putJson(backupKeys(store.config.prefix, config.database.database, manifest.stamp, manifest.encrypted).drill, record);
+  log.info(`drill: backup ${manifest.stamp} from the ${store.config.target} ${record.ok ? 'is restorable' : 'FAILED'} (${(record.durationMs / 1000).toFixed(1)} s)${options.keep === true ? `; kept database "${target}"` : ''}`);
   return record;
 }

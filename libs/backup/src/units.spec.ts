@@ -110,16 +110,31 @@ describe('heartbeat', () => {
 });
 
 describe('S3 errors', () => {
-  const s3 = loadConfig({ SATVACH_BACKUP_DATABASE_URL: 'postgresql://u@h/d', SATVACH_BACKUP_S3_BUCKET: 'satvach-backups', SATVACH_BACKUP_S3_ENDPOINT_URL: 'http://minio:9000' }).s3;
-  it('wrong credentials (what MinIO answers; s3rver does not check them) say which keys to fix', () => {
+  const s3 = loadConfig({
+    SATVACH_BACKUP_DATABASE_URL: 'postgresql://u@h/d',
+    SATVACH_BACKUP_S3_BUCKET: 'satvach-backups',
+    SATVACH_BACKUP_S3_ENDPOINT_URL: 'http://minio:9000',
+    SATVACH_BACKUP_S3_ACCESS_KEY_ID: 'satvach-backup',
+    SATVACH_BACKUP_S3_SECRET_ACCESS_KEY: 'writer-secret-1',
+  }).s3;
+  it('wrong credentials (what MinIO answers; s3rver does not check them) name the key id and the keys to fix, never the secret', () => {
     for (const name of ['InvalidAccessKeyId', 'SignatureDoesNotMatch']) {
-      expect(describeS3Error({ name, $metadata: { httpStatusCode: 403 } }, s3, 'check the bucket').message).toBe(
-        `S3 rejected the credentials for bucket "satvach-backups" at http://minio:9000 (${name}): check SATVACH_BACKUP_S3_ACCESS_KEY_ID / SATVACH_BACKUP_S3_SECRET_ACCESS_KEY and the key's policy`,
+      const message = describeS3Error({ name, $metadata: { httpStatusCode: 403 } }, s3, 'check the bucket').message;
+      expect(message).toBe(
+        `S3 rejected the credentials for bucket "satvach-backups" at http://minio:9000, access key id "satvach-backup" (${name}): check SATVACH_BACKUP_S3_ACCESS_KEY_ID / SATVACH_BACKUP_S3_SECRET_ACCESS_KEY`,
       );
+      expect(message).not.toContain('writer-secret-1');
     }
   });
+  it('a denied action names the action, the key id and the target', () => {
+    expect(describeS3Error({ name: 'AccessDenied', $metadata: { httpStatusCode: 403 } }, s3, 'delete k').message).toBe(
+      'cannot delete k: S3 denied it to access key id "satvach-backup" on bucket "satvach-backups" at http://minio:9000 (AccessDenied): the key\'s policy does not allow it — check SATVACH_BACKUP_S3_ACCESS_KEY_ID is the identity meant for this',
+    );
+  });
   it('an unreachable endpoint and a missing bucket are told apart', () => {
-    expect(describeS3Error({ name: 'Error', code: 'ECONNREFUSED' }, s3, 'check the bucket').message).toContain('the S3 endpoint http://minio:9000 is unreachable (ECONNREFUSED)');
+    expect(describeS3Error({ name: 'Error', code: 'ECONNREFUSED' }, s3, 'check the bucket').message).toBe(
+      'cannot check the bucket: bucket "satvach-backups" at http://minio:9000 is unreachable (ECONNREFUSED); check SATVACH_BACKUP_S3_ENDPOINT_URL and that the server runs',
+    );
     expect(describeS3Error({ name: 'NotFound', $metadata: { httpStatusCode: 404 } }, s3, 'check the bucket').message).toBe(
       'bucket "satvach-backups" at http://minio:9000 does not exist: create it (e.g. `mc mb`) or fix SATVACH_BACKUP_S3_BUCKET',
     );

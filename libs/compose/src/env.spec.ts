@@ -15,7 +15,8 @@ const write = (name: string, text: string) => {
   writeFileSync(join(dir, name), text);
   return join(dir, name);
 };
-const VALID = 'POSTGRES_PASSWORD=correct-horse-battery\nMINIO_ROOT_PASSWORD=minio-secret-123\n';
+const S3_SECRETS = 'SATVACH_S3_SECRET_ACCESS_KEY=backend-secret-1\nSATVACH_BACKUP_S3_SECRET_ACCESS_KEY=backup-secret-1\nSATVACH_BACKUP_PRUNE_S3_SECRET_ACCESS_KEY=prune-secret-1\n';
+const VALID = `POSTGRES_PASSWORD=correct-horse-battery\nMINIO_ROOT_PASSWORD=minio-secret-123\n${S3_SECRETS}`;
 
 function problemsOf(fn: () => unknown): string[] {
   try {
@@ -36,7 +37,10 @@ describe('loadStackEnv', () => {
     expect(env.SATVACH_HTTP_PORT).toBe(8181);
     expect(env.POSTGRES_DB).toBe('satvach');
     expect(composeEnv.SATVACH_EDGE_RATE_BURST).toBe('40');
-    expect(secrets).toEqual(['correct-horse-battery', 'minio-secret-123']);
+    expect(secrets).toEqual(['correct-horse-battery', 'minio-secret-123', 'backend-secret-1', 'backup-secret-1', 'prune-secret-1']);
+    expect(env.SATVACH_S3_ACCESS_KEY_ID).toBe('satvach-backend');
+    expect(env.SATVACH_BACKUP_S3_ACCESS_KEY_ID).toBe('satvach-backup');
+    expect(env.SATVACH_BACKUP_PRUNE_S3_ACCESS_KEY_ID).toBe('satvach-retention');
   });
 
   it('lists every missing and malformed key at once, with the expected form', () => {
@@ -48,17 +52,20 @@ describe('loadStackEnv', () => {
       expect.arrayContaining([
         'POSTGRES_PASSWORD (or POSTGRES_PASSWORD_FILE): missing',
         'MINIO_ROOT_PASSWORD (or MINIO_ROOT_PASSWORD_FILE): missing',
+        'SATVACH_S3_SECRET_ACCESS_KEY (or SATVACH_S3_SECRET_ACCESS_KEY_FILE): missing',
+        'SATVACH_BACKUP_S3_SECRET_ACCESS_KEY (or SATVACH_BACKUP_S3_SECRET_ACCESS_KEY_FILE): missing',
+        'SATVACH_BACKUP_PRUNE_S3_SECRET_ACCESS_KEY (or SATVACH_BACKUP_PRUNE_S3_SECRET_ACCESS_KEY_FILE): missing',
         expect.stringMatching(/^SATVACH_HTTP_PORT: /),
         expect.stringMatching(/^POSTGRES_USER: lowercase letters/),
         'SATVACH_EDGE_BEHIND_TUNNEL: true or false',
       ]),
     );
-    expect(problems).toHaveLength(5);
+    expect(problems).toHaveLength(8);
   });
 
   it('reads secrets from *_FILE and never puts the value in an error', () => {
     const secretFile = write('pg-password', 'from-a-file-0123\n');
-    const envFile = write('.env', `POSTGRES_PASSWORD_FILE=${secretFile}\nMINIO_ROOT_PASSWORD=short\n`);
+    const envFile = write('.env', `POSTGRES_PASSWORD_FILE=${secretFile}\nMINIO_ROOT_PASSWORD=short\n${S3_SECRETS}`);
 
     let message = '';
     try {
@@ -69,7 +76,7 @@ describe('loadStackEnv', () => {
     expect(message).toContain('MINIO_ROOT_PASSWORD (or MINIO_ROOT_PASSWORD_FILE): at least 8 characters');
     expect(message).not.toContain('short');
 
-    writeFileSync(envFile, `POSTGRES_PASSWORD_FILE=${secretFile}\nMINIO_ROOT_PASSWORD=minio-secret-123\n`);
+    writeFileSync(envFile, `POSTGRES_PASSWORD_FILE=${secretFile}\nMINIO_ROOT_PASSWORD=minio-secret-123\n${S3_SECRETS}`);
     expect(loadStackEnv({ envFile, processEnv: {} }).env.POSTGRES_PASSWORD).toBe('from-a-file-0123');
   });
 

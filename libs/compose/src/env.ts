@@ -23,6 +23,8 @@ const bool = z.enum(['true', 'false'], { message: 'true or false' });
 const urlSafeSecret = (min: number) =>
   z.string().min(min, `at least ${min} characters`).regex(/^[A-Za-z0-9._~-]+$/, 'letters, digits and . _ ~ - only (it goes into a URL)');
 
+const s3KeyId = z.string().regex(/^[A-Za-z0-9._-]{3,64}$/, '3 to 64 letters, digits or . _ -');
+
 export const StackEnvSchema = z.object({
   SATVACH_BACKEND_IMAGE: imageRef.optional(),
   SATVACH_EDGE_IMAGE: imageRef.optional(),
@@ -33,9 +35,16 @@ export const StackEnvSchema = z.object({
   POSTGRES_DB: identifier.default('satvach'),
   POSTGRES_USER: identifier.default('satvach'),
   POSTGRES_PASSWORD: urlSafeSecret(12),
-  MINIO_ROOT_USER: z.string().regex(/^[A-Za-z0-9._-]{3,64}$/, '3 to 64 letters, digits or . _ -').default('satvach'),
+  MINIO_ROOT_USER: s3KeyId.default('satvach'),
   // MinIO refuses root passwords shorter than 8 characters.
   MINIO_ROOT_PASSWORD: urlSafeSecret(8),
+  // One MinIO user per service (docker/minio/init.sh); only minio and minio-init see the root user.
+  SATVACH_S3_ACCESS_KEY_ID: s3KeyId.default('satvach-backend'),
+  SATVACH_S3_SECRET_ACCESS_KEY: urlSafeSecret(8),
+  SATVACH_BACKUP_S3_ACCESS_KEY_ID: s3KeyId.default('satvach-backup'),
+  SATVACH_BACKUP_S3_SECRET_ACCESS_KEY: urlSafeSecret(8),
+  SATVACH_BACKUP_PRUNE_S3_ACCESS_KEY_ID: s3KeyId.default('satvach-retention'),
+  SATVACH_BACKUP_PRUNE_S3_SECRET_ACCESS_KEY: urlSafeSecret(8),
   SATVACH_S3_BUCKET: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'an S3 bucket name: 3-63 lowercase letters, digits, . or -').default('satvach-photos'),
   SATVACH_S3_PUBLIC_ENDPOINT_URL: z.url({ message: 'a URL such as https://files.example.com' }).optional(),
   SATVACH_HTTP_BIND: z.union([z.ipv4(), z.ipv6()], { message: 'an IP address such as 127.0.0.1 or 0.0.0.0' }).default('127.0.0.1'),
@@ -58,7 +67,14 @@ export const StackEnvSchema = z.object({
 export type StackEnv = z.infer<typeof StackEnvSchema>;
 
 /** Variables whose value must never be printed; each may also be given as `<NAME>_FILE`. */
-export const SECRET_KEYS = ['POSTGRES_PASSWORD', 'MINIO_ROOT_PASSWORD', 'TUNNEL_TOKEN'] as const;
+export const SECRET_KEYS = [
+  'POSTGRES_PASSWORD',
+  'MINIO_ROOT_PASSWORD',
+  'SATVACH_S3_SECRET_ACCESS_KEY',
+  'SATVACH_BACKUP_S3_SECRET_ACCESS_KEY',
+  'SATVACH_BACKUP_PRUNE_S3_SECRET_ACCESS_KEY',
+  'TUNNEL_TOKEN',
+] as const;
 export const STACK_ENV_KEYS = Object.keys(StackEnvSchema.shape) as (keyof StackEnv)[];
 
 export class StackEnvError extends Error {

@@ -45,7 +45,10 @@ function dockerAnswering(backendHealth: string): { run: RunFn; calls: Command[] 
 
 function request(overrides: Partial<StackUpRequest> = {}): StackUpRequest {
   const envFile = join(dir, '.env');
-  writeFileSync(envFile, 'POSTGRES_PASSWORD=hunter2hunter2\nMINIO_ROOT_PASSWORD=minio-secret-1\n');
+  writeFileSync(
+    envFile,
+    'POSTGRES_PASSWORD=hunter2hunter2\nMINIO_ROOT_PASSWORD=minio-secret-1\nSATVACH_S3_SECRET_ACCESS_KEY=backend-secret-1\nSATVACH_BACKUP_S3_SECRET_ACCESS_KEY=backup-secret-1\nSATVACH_BACKUP_PRUNE_S3_SECRET_ACCESS_KEY=prune-secret-1\n',
+  );
   return {
     projectName: 'satvach-test', stateDir: join(dir, 'state'), docker: 'docker', files: ['/w/docker/compose.yml'], profiles: [],
     envFile, exampleFile: join(dir, 'none'), processEnv: {}, images: { SATVACH_BACKEND_IMAGE: 'a/backend:1', SATVACH_EDGE_IMAGE: 'a/edge:1' },
@@ -73,7 +76,7 @@ describe('stackUp', () => {
     expect((failure as Error).message).toContain('--- backend (running, health unhealthy): last log lines ---');
     expect((failure as Error).message).toContain('boom: readiness failed');
     const logs = calls.find((call) => call.args[0] === 'logs');
-    expect(logs?.secrets).toEqual(['hunter2hunter2', 'minio-secret-1']);
+    expect(logs?.secrets).toEqual(['hunter2hunter2', 'minio-secret-1', 'backend-secret-1', 'backup-secret-1', 'prune-secret-1']);
   });
 
   it('starts nothing when the environment is invalid', async () => {
