@@ -35,8 +35,9 @@ render() {
 identity() {
   file="$here/policies/$1.json"
   [ -f "$file" ] || fail "policy $1 (bucket $2): $file is missing"
-  render "$file" "$2" >"/tmp/$1.json"
-  out=$(mc admin policy create satvach "$1" "/tmp/$1.json" 2>&1) || fail "MinIO rejected policy $1 for bucket $2: $out"
+  rendered="${TMPDIR:-/tmp}/$1.json"
+  render "$file" "$2" >"$rendered"
+  out=$(mc admin policy create satvach "$1" "$rendered" 2>&1) || fail "MinIO rejected policy $1 for bucket $2: $out"
   out=$(printf '%s\n' "$4" | mc admin user add satvach "$3" 2>&1) || fail "cannot create user $3 (policy $1, bucket $2): $out"
   if ! out=$(mc admin policy attach satvach "$1" --user "$3" 2>&1); then
     case $out in
