@@ -92,6 +92,9 @@ export function fanOut(branches: readonly PassThrough[]): Writable {
       branch.on('drain', onDrain);
       branch.on('close', onClose);
     });
+  // A branch's error reaches its reader (the upload); this keeps one nobody reads any more from
+  // crashing the process as an unhandled 'error' event.
+  for (const branch of branches) branch.on('error', () => undefined);
   return new Writable({
     write(chunk: Buffer, _encoding, callback) {
       const early = closed();

@@ -9,6 +9,9 @@ import { dumpCommand, restoreCommand } from './postgres.ts';
 import { createProgress, formatBytes, progressLine } from './progress.ts';
 import { formatCatalog } from './report.ts';
 import { describeS3Error, s3ClientConfig } from './store.ts';
+import { fanOut } from './streams.ts';
+import { PassThrough, Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { describe as describeCommand } from '@satvach/exec';
 
 const manifest: Manifest = {
@@ -138,5 +141,47 @@ describe('S3 errors', () => {
     expect(describeS3Error({ name: 'NotFound', $metadata: { httpStatusCode: 404 } }, s3, 'check the bucket').message).toBe(
       'bucket "satvach-backups" at http://minio:9000 does not exist: create it (e.g. `mc mb`) or fix SATVACH_BACKUP_S3_BUCKET',
     );
+  });
+});
+
+describe('fan-out to several targets', () => {
+  const collect = async (stream: Readable) => {
+    const chunks: Buffer[] = [];
+    for await (const chunk of stream) chunks.push(chunk as Buffer);
+    return Buffer.concat(chunks).toString();
+  };
+
+  it('every branch gets every byte, in order, at the pace of the slowest (nothing runs ahead)', async () => {
+    const fast = new PassThrough({ highWaterMark: 16 });
+    const slow = new PassThrough({ highWaterMark: 16 });
+    const source = Readable.from(Array.from({ length: 50 }, (_, index) => Buffer.from(`chunk-${index};`)));
+    let maxBuffered = 0;
+    const slowReader = (async () => {
+      const chunks: string[] = [];
+      for await (const chunk of slow) {
+        maxBuffered = Math.max(maxBuffered, fast.readableLength);
+        chunks.push(String(chunk));
+        await new Promise((resolve) => setTimeout(resolve, 1));
+      }
+      return chunks.join('');
+    })();
+    const [, fastText, slowText] = await Promise.all([pipeline(source, fanOut([fast, slow])), collect(fast), slowReader]);
+    const expected = Array.from({ length: 50 }, (_, index) => `chunk-${index};`).join('');
+    expect(fastText).toBe(expected);
+    expect(slowText).toBe(expected);
+    expect(maxBuffered).toBeLessThan(200);
+  });
+
+  it('a branch that fails stops the stream, and the other branch is destroyed with the same error', async () => {
+    const healthy = new PassThrough();
+    const failing = new PassThrough();
+    healthy.resume();
+    failing.once('data', () => failing.destroy(new Error('replica went away')));
+    const source = new Readable({ read() { this.push(Buffer.alloc(64 * 1024)); } });
+
+    await expect(pipeline(source, fanOut([healthy, failing]))).rejects.toThrow('replica went away');
+    expect(healthy.destroyed).toBe(true);
+    expect(healthy.errored?.message).toBe('replica went away');
+    expect(source.destroyed).toBe(true);
   });
 });
