@@ -62,6 +62,14 @@ export const StackEnvSchema = z.object({
   SATVACH_BACKUP_SCHEDULE: z.string().regex(/^(\S+\s+){4}\S+$/, 'a five-field cron expression such as "0 3 * * *"').default('0 3 * * *'),
   SATVACH_BACKUP_AGE_RECIPIENT: z.string().regex(/^age1[0-9a-z]{58}$/, 'an age public key (age1…, from age-keygen)').optional(),
   SATVACH_BACKUP_HEARTBEAT_URL: z.url({ message: 'a URL such as https://hc-ping.com/<uuid>' }).optional(),
+  // Off-host replica (libs/backup): optional; libs/backup validates the set when the bucket is given.
+  SATVACH_BACKUP_REPLICA_S3_ENDPOINT_URL: z.url({ message: 'a URL such as https://<account>.r2.cloudflarestorage.com' }).optional(),
+  SATVACH_BACKUP_REPLICA_S3_REGION: z.string().regex(/^[a-z0-9-]{2,32}$/, 'a region such as us-east-1, eu-central-003 or auto').optional(),
+  SATVACH_BACKUP_REPLICA_S3_BUCKET: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'an S3 bucket name: 3-63 lowercase letters, digits, . or -').optional(),
+  SATVACH_BACKUP_REPLICA_S3_PREFIX: z.string().regex(/^[A-Za-z0-9._\-/]+$/, 'letters, digits, . _ - / only').optional(),
+  SATVACH_BACKUP_REPLICA_S3_ACCESS_KEY_ID: z.string().min(3, 'the replica provider\'s access key id').optional(),
+  SATVACH_BACKUP_REPLICA_S3_SECRET_ACCESS_KEY: z.string().min(8, 'at least 8 characters').optional(),
+  SATVACH_BACKUP_REPLICA_S3_FORCE_PATH_STYLE: bool.default('true'),
   SATVACH_DEPLOY_DIR: z.string().regex(/^\/[A-Za-z0-9/._-]*$/, 'an absolute path such as /var/lib/satvach/deploy').default('/var/lib/satvach/deploy'),
 });
 export type StackEnv = z.infer<typeof StackEnvSchema>;
@@ -73,6 +81,7 @@ export const SECRET_KEYS = [
   'SATVACH_S3_SECRET_ACCESS_KEY',
   'SATVACH_BACKUP_S3_SECRET_ACCESS_KEY',
   'SATVACH_BACKUP_PRUNE_S3_SECRET_ACCESS_KEY',
+  'SATVACH_BACKUP_REPLICA_S3_SECRET_ACCESS_KEY',
   'TUNNEL_TOKEN',
 ] as const;
 export const STACK_ENV_KEYS = Object.keys(StackEnvSchema.shape) as (keyof StackEnv)[];
