@@ -124,7 +124,8 @@ export async function backup(config: BackupConfig, context: RunContext): Promise
     const { sha256, size } = stored.result();
     log.info(progress.finish());
     try {
-      await Promise.all(targets.map((target, index) => verifyStored(target, (keysOf[index] as BackupKeys).dump, { sha256, size })));
+      // One read-back at a time: the peak memory of a run stays that of one download.
+      for (const [index, target] of targets.entries()) await verifyStored(target, (keysOf[index] as BackupKeys).dump, { sha256, size });
     } catch (error) {
       throw await explain({ what: 'checking the stored copies failed', error: error as Error }, config, store);
     }
