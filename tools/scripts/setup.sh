@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
 # `npm run setup`: everything beyond `npm ci` that tests and `npm start` need on this machine —
 # Debian packages (PostgreSQL 15 + PostGIS, Docker engine, registry, compose, mmdebstrap), the
-# backend virtualenv, and the image harness (engine, local base images, registry on 127.0.0.1:5000).
+# backend virtualenv, moto (the S3 + IAM server of the policy tests), and the image harness (engine, local base images, registry on 127.0.0.1:5000).
 # Idempotent: each step checks first and reuses what is there.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
-packages=(postgresql-15-postgis-3 docker.io docker-registry docker-compose mmdebstrap curl git ca-certificates wrk)
+packages=(postgresql-15-postgis-3 docker.io docker-registry docker-compose mmdebstrap curl git ca-certificates wrk python3-venv)
 missing=()
 for pkg in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' || missing+=("$pkg")
@@ -37,5 +37,6 @@ if [ ! -x "$ACTIONLINT_DIR/actionlint" ]; then
 fi
 
 bash apps/backend/scripts/setup-venv.sh
+bash tools/scripts/setup-moto.sh
 bash tools/scripts/docker-harness.sh
 echo "setup: done"

@@ -1,5 +1,5 @@
 import { pipeline } from 'node:stream/promises';
-import { type Readable, type Transform, type Duplex } from 'node:stream';
+import { PassThrough, type Readable, type Transform, type Duplex, type Writable } from 'node:stream';
 import { spawnStream, type OutputSink } from '@satvach/exec';
 import { type BackupConfig } from './config.ts';
 import { type Logger } from './logger.ts';
@@ -7,8 +7,8 @@ import { type LatestPointer, type Manifest } from './manifest.ts';
 import { backupKeys, latestKey, stampOf, type BackupKeys } from './naming.ts';
 import { connect, countRows, DEFAULT_PG_TOOLS, dumpCommand, postgisVersion, serverVersion, spatialChecks, type PgTools } from './postgres.ts';
 import { createProgress } from './progress.ts';
-import { BackupStore } from './store.ts';
-import { ageEncrypt, digest, endWhenSucceeded, meter } from './streams.ts';
+import { BackupStore, where } from './store.ts';
+import { ageEncrypt, digest, endWhenSucceeded, fanOut, meter } from './streams.ts';
 
 export class BackupError extends Error {
   override readonly name = 'BackupError';
@@ -16,7 +16,10 @@ export class BackupError extends Error {
 
 export interface RunContext {
   readonly log: Logger;
+  /** The primary target's store (the backup writer's key). */
   readonly store?: BackupStore;
+  /** The replica's store; by default made from `config.replica` when that is set. */
+  readonly replica?: BackupStore;
   readonly tools?: PgTools;
   readonly now?: () => Date;
   /** Progress on a terminal (rewritten line) rather than log lines. */
@@ -30,8 +33,21 @@ export interface BackupResult {
   readonly keys: BackupKeys;
 }
 
-function storeOf(config: BackupConfig, context: RunContext): BackupStore {
-  return context.store ?? new BackupStore(config.s3);
+/** Every configured target, primary first: a backup counts only when each of them holds it. */
+export function targetsOf(config: BackupConfig, context: { readonly store?: BackupStore; readonly replica?: BackupStore }): [BackupStore, ...BackupStore[]] {
+  const primary = context.store ?? new BackupStore(config.s3);
+  const replica = context.replica ?? (config.replica === undefined ? undefined : new BackupStore(config.replica));
+  return replica === undefined ? [primary] : [primary, replica];
+}
+
+/** Reads the stored object back and checks it against the stream's SHA-256 and size. */
+async function verifyStored(store: BackupStore, key: string, expected: { sha256: string; size: number }): Promise<void> {
+  const check = digest();
+  await pipeline(await store.download(key), check.stream, new PassThrough().resume() as Writable);
+  const { sha256, size } = check.result();
+  if (sha256 !== expected.sha256 || size !== expected.size) {
+    throw new BackupError(`${key} on ${where(store.config)} does not match what was sent (sha256 ${sha256}, ${size} bytes; sent ${expected.sha256}, ${expected.size} bytes)`);
+  }
 }
 
 function sinkOf(log: Logger): OutputSink {
@@ -39,25 +55,32 @@ function sinkOf(log: Logger): OutputSink {
 }
 
 /**
- * One backup: `pg_dump -Fc` of a snapshot streamed (optionally through age) into a multipart upload, with
- * no temp file and flat memory. Row counts and spatial summaries come from the same snapshot. The manifest
- * is written only after the dump object is complete, and `latest.json` only after the manifest; any
- * failure before that leaves no object that counts as a backup and `latest` untouched.
+ * One backup: `pg_dump -Fc` of a snapshot streamed (optionally through age) into a multipart upload on
+ * every target at once (primary, and the off-host replica when configured), with no temp file and flat
+ * memory. Row counts and spatial summaries come from the same snapshot. Each target's object is read back
+ * and its SHA-256 checked; only then are the manifests written, and `latest.json` only after every
+ * manifest. Any failure before that (one target unreachable included) aborts every upload, leaves no
+ * object that counts as a backup and `latest` untouched. The backup never deletes: overwriting
+ * `latest.json` is a PutObject, which a versioned bucket keeps.
  */
 export async function backup(config: BackupConfig, context: RunContext): Promise<BackupResult> {
   const { log } = context;
-  const store = storeOf(config, context);
+  const targets = targetsOf(config, context);
+  const [store] = targets;
   const db = config.database;
   const now = context.now ?? (() => new Date());
-  await store.checkBucket();
+  for (const target of targets) await target.checkBucket();
   const client = await connect(db);
   try {
     await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
     const snapshot = (await client.query<{ id: string }>('SELECT pg_export_snapshot() AS id')).rows[0]?.id ?? '';
     const started = now();
-    const keys = backupKeys(config.s3.prefix, db.database, stampOf(started), config.encryption.recipient !== undefined);
-    const target = `s3://${config.s3.bucket}/${keys.dump}`;
-    log.info(`backup: pg_dump of ${db.database} at ${db.host}:${db.port} → ${target}${config.encryption.recipient === undefined ? '' : ' (age-encrypted)'}`);
+    const stamp = stampOf(started);
+    // Each target has its own prefix, so its own keys; the primary's are the result's.
+    const keysOf = targets.map((target) => backupKeys(target.config.prefix, db.database, stamp, config.encryption.recipient !== undefined));
+    const keys = keysOf[0] as BackupKeys;
+    const destinations = targets.map((target, index) => `s3://${target.config.bucket}/${keysOf[index]?.dump ?? ''}`).join(' + ');
+    log.info(`backup: pg_dump of ${db.database} at ${db.host}:${db.port} → ${destinations}${config.encryption.recipient === undefined ? '' : ' (age-encrypted)'}`);
 
     const dump = spawnStream(dumpCommand(db, snapshot, context.tools ?? DEFAULT_PG_TOOLS), { sink: sinkOf(log) });
     const progress = createProgress({ label: 'backup', tty: context.tty === true, write: context.progressWrite ?? ((text) => log.info(text.trimEnd())) });
@@ -74,28 +97,39 @@ export async function backup(config: BackupConfig, context: RunContext): Promise
     const stored = digest();
     stages.push(stored.stream);
 
-    const body = stored.stream;
-    const flowing = pipeline(stages as [Readable, ...Transform[]]).catch((error: unknown) => {
-      body.destroy(error as Error);
-      throw error;
-    });
-    const upload = store.upload(keys.dump, body);
+    // Stream once, fan out: each target's upload reads its own branch, at the pace of the slowest.
+    const branches = targets.map(() => new PassThrough());
+    const flowing = pipeline([...stages, fanOut(branches)] as [Readable, ...Transform[], Writable]);
+    const uploads = targets.map((target, index) =>
+      target.upload((keysOf[index] as BackupKeys).dump, branches[index] as PassThrough).catch((error: unknown) => {
+        // One target failing stops the stream, and with it every other target's upload and pg_dump.
+        for (const branch of branches) branch.destroy(error as Error);
+        throw error;
+      }),
+    );
     const facts = (async () => ({
       tables: await countRows(client),
       spatial: await spatialChecks(client),
       postgis: await postgisVersion(client),
       server: await serverVersion(client),
     }))();
-    const outcomes = await Promise.allSettled([dump.done, upload, facts, flowing].map(timed));
-    const failure = firstFailure(outcomes);
+    const labels = ['pg_dump failed', ...targets.map((target) => `the upload to ${where(target.config)} failed`), 'counting rows failed', 'the stream failed'];
+    const outcomes = await Promise.allSettled([dump.done, ...uploads, facts, flowing].map(timed));
+    const failure = firstFailure(outcomes, labels, targets.length + 1);
     if (failure !== undefined) {
       dump.cancel();
       throw await explain(failure, config, store);
     }
-    const finished = now();
     const { tables, spatial, postgis, server } = await facts;
     const { sha256, size } = stored.result();
     log.info(progress.finish());
+    try {
+      // One read-back at a time: the peak memory of a run stays that of one download.
+      for (const [index, target] of targets.entries()) await verifyStored(target, (keysOf[index] as BackupKeys).dump, { sha256, size });
+    } catch (error) {
+      throw await explain({ what: 'checking the stored copies failed', error: error as Error }, config, store);
+    }
+    const finished = now();
     const manifest: Manifest = {
       format: 'satvach-backup/1',
       database: db.database,
@@ -114,10 +148,17 @@ export async function backup(config: BackupConfig, context: RunContext): Promise
       tables,
       spatial,
     };
-    await store.putJson(keys.manifest, manifest);
-    const latest: LatestPointer = { stamp: keys.stamp, manifest: keys.manifest, key: keys.dump, updatedAt: now().toISOString() };
-    await store.putJson(latestKey(config.s3.prefix, db.database), latest);
-    log.info(`backup: done ${keys.dump} (${size} bytes, sha256 ${sha256}, ${tables.length} tables); latest → ${keys.stamp}`);
+    for (const [index, target] of targets.entries()) {
+      const own = keysOf[index] as BackupKeys;
+      await target.putJson(own.manifest, { ...manifest, key: own.dump });
+    }
+    const updatedAt = now().toISOString();
+    for (const [index, target] of targets.entries()) {
+      const own = keysOf[index] as BackupKeys;
+      const latest: LatestPointer = { stamp: own.stamp, manifest: own.manifest, key: own.dump, updatedAt };
+      await target.putJson(latestKey(target.config.prefix, db.database), latest);
+    }
+    log.info(`backup: done ${keys.dump} (${size} bytes, sha256 ${sha256}, ${tables.length} tables, on ${targets.map((target) => target.config.target).join(' and ')}); latest → ${keys.stamp}`);
     return { manifest, keys };
   } finally {
     await client.query('ROLLBACK').catch(() => undefined);
@@ -138,13 +179,12 @@ async function timed(promise: Promise<unknown>): Promise<unknown> {
  * The cause worth telling: whichever of pg_dump and the upload failed first (when the upload dies,
  * pg_dump then fails on its closed stdout, and the other way round), else the row counts, else the stream.
  */
-function firstFailure(outcomes: readonly PromiseSettledResult<unknown>[]): { what: string; error: Error } | undefined {
-  const labels = ['pg_dump failed', 'the upload failed', 'counting rows failed', 'the stream failed'];
+function firstFailure(outcomes: readonly PromiseSettledResult<unknown>[], labels: readonly string[], producers: number): { what: string; error: Error } | undefined {
   const failures = outcomes
     .map((outcome, index) => {
       if (outcome.status !== 'rejected') return undefined;
       const { error, at } = outcome.reason as { error: Error; at: number };
-      return { what: labels[index] ?? 'failed', error, at, rank: index < 2 ? 0 : index };
+      return { what: labels[index] ?? 'failed', error, at, rank: index < producers ? 0 : index };
     })
     .filter((failure) => failure !== undefined)
     .sort((a, b) => a.rank - b.rank || a.at - b.at);
@@ -152,7 +192,7 @@ function firstFailure(outcomes: readonly PromiseSettledResult<unknown>[]): { wha
 }
 
 async function explain(failure: { what: string; error: Error }, config: BackupConfig, store: BackupStore): Promise<Error> {
-  const pointer = await store.getText(latestKey(config.s3.prefix, config.database.database)).then(
+  const pointer = await store.getText(latestKey(store.config.prefix, config.database.database)).then(
     (text) => (text === undefined ? 'no earlier backup exists' : `latest still points at ${(JSON.parse(text) as LatestPointer).stamp}`),
     () => 'latest.json was not touched',
   );

@@ -22,9 +22,35 @@ export interface CatalogEntry {
   readonly objects: readonly string[];
 }
 
+/** Where one backup is: per target (primary, replica), complete, a leftover dump, or absent. */
+export type Presence = 'complete' | 'incomplete' | 'missing';
+
+export interface TargetedEntry extends CatalogEntry {
+  readonly targets: Readonly<Record<string, Presence>>;
+}
+
+/**
+ * The backups across every target, oldest first: one line per timestamp found on any of them, the
+ * facts from the first target that has it (the primary when it does), and its presence on each.
+ */
+export async function listAcross(config: BackupConfig, stores: readonly BackupStore[]): Promise<TargetedEntry[]> {
+  const listings = await Promise.all(stores.map(async (store) => ({ target: store.config.target, entries: new Map((await listBackups(config, store)).map((entry) => [entry.stamp, entry])) })));
+  const stamps = [...new Set(listings.flatMap((listing) => [...listing.entries.keys()]))].sort((a, b) => a.localeCompare(b));
+  return stamps.map((stamp) => {
+    const found = listings.map((listing) => listing.entries.get(stamp));
+    const base = found.find((entry) => entry !== undefined) as CatalogEntry;
+    const targets: Record<string, Presence> = {};
+    for (const [index, listing] of listings.entries()) {
+      const entry = found[index];
+      targets[listing.target] = entry === undefined || entry.dumpKey === undefined ? 'missing' : entry.complete ? 'complete' : 'incomplete';
+    }
+    return { ...base, complete: found.every((entry) => entry?.complete === true), targets };
+  });
+}
+
 /** Every backup of the configured database, oldest first, from one listing plus the drill records. */
 export async function listBackups(config: BackupConfig, store: BackupStore): Promise<CatalogEntry[]> {
-  const root = databaseRoot(config.s3.prefix, config.database.database);
+  const root = databaseRoot(store.config.prefix, config.database.database);
   const objects = await store.list(root);
   const groups = new Map<string, { dump?: { key: string; size: number }; manifest?: string; drill?: string }>();
   for (const object of objects) {
@@ -55,13 +81,13 @@ export async function listBackups(config: BackupConfig, store: BackupStore): Pro
 }
 
 export async function readLatest(config: BackupConfig, store: BackupStore): Promise<LatestPointer | undefined> {
-  const text = await store.getText(latestKey(config.s3.prefix, config.database.database));
+  const text = await store.getText(latestKey(store.config.prefix, config.database.database));
   return text === undefined ? undefined : latestSchema.parse(JSON.parse(text));
 }
 
 /** The manifest of the backup at `stamp`, or of the one `latest.json` points at. */
 export async function findManifest(config: BackupConfig, store: BackupStore, stamp?: string): Promise<Manifest> {
-  const where = `s3://${config.s3.bucket}/${databaseRoot(config.s3.prefix, config.database.database)}`;
+  const where = `s3://${store.config.bucket}/${databaseRoot(store.config.prefix, config.database.database)}`;
   let manifestKey: string;
   if (stamp === undefined) {
     const latest = await readLatest(config, store);
@@ -69,7 +95,7 @@ export async function findManifest(config: BackupConfig, store: BackupStore, sta
     manifestKey = latest.manifest;
   } else {
     if (!isStamp(stamp)) throw new NotFoundError(`"${stamp}" is not a backup timestamp; expected e.g. 20260105T031500Z (see backup-list)`);
-    manifestKey = backupKeys(config.s3.prefix, config.database.database, stamp, false).manifest;
+    manifestKey = backupKeys(store.config.prefix, config.database.database, stamp, false).manifest;
   }
   const text = await store.getText(manifestKey);
   if (text === undefined) throw new NotFoundError(`no complete backup ${stamp ?? ''} in ${where} (${manifestKey} is missing): pick one from backup-list`);

@@ -3,22 +3,22 @@
 // backup container call it; the Nx executors call the same library functions directly.
 import { parseArgs } from 'node:util';
 import { backupJob, runSchedule } from './job.ts';
-import { listBackups, readLatest } from './catalog.ts';
+import { listAcross, readLatest } from './catalog.ts';
+import { targetsOf } from './backup.ts';
 import { ConfigError, loadConfigFrom } from './config.ts';
-import { restoreDrill } from './drill.ts';
+import { DRILL_SOURCES, restoreDrill, type DrillSource } from './drill.ts';
 import { consoleLogger } from './logger.ts';
 import { prune } from './prune.ts';
 import { formatCatalog } from './report.ts';
 import { restore } from './restore.ts';
-import { BackupStore } from './store.ts';
 
 export const USAGE = `usage: cli.ts <command> [--env-file FILE] [options]
   backup   [--no-prune]                                 one backup, then retention, then the heartbeat
   schedule                                              backups on SATVACH_BACKUP_SCHEDULE until stopped
   restore  --database DB [--timestamp T] [--force] [--jobs N]
-  drill    [--timestamp T] [--keep]                     restore into a scratch server of its own and check it
-  list     [--json]
-  prune    [--dry-run]
+  drill    [--timestamp T] [--keep] [--from primary|replica]  restore into a scratch server of its own and check it
+  list     [--json]                                     every backup, with its presence on each target
+  prune    [--dry-run]                                  retention, as the retention identity (SATVACH_BACKUP_PRUNE_S3_*)
 Configuration: SATVACH_BACKUP_* and PG* variables (libs/backup/backup.env.example), or --env-file.`;
 
 export async function main(argv: readonly string[]): Promise<number> {
@@ -37,6 +37,7 @@ export async function main(argv: readonly string[]): Promise<number> {
         force: { type: 'boolean' },
         jobs: { type: 'string' },
         keep: { type: 'boolean' },
+        from: { type: 'string' },
         json: { type: 'boolean' },
         'dry-run': { type: 'boolean' },
         help: { type: 'boolean' },
@@ -69,12 +70,15 @@ export async function main(argv: readonly string[]): Promise<number> {
         if (values.database === undefined) throw new ConfigError('restore needs --database <name>: the database to restore into');
         await restore(config, { target: values.database, stamp: values.timestamp, force: values.force, jobs }, context);
         return 0;
-      case 'drill':
-        return (await restoreDrill(config, { stamp: values.timestamp, keep: values.keep, jobs }, context)).ok ? 0 : 1;
+      case 'drill': {
+        const from = values.from ?? 'primary';
+        if (!(DRILL_SOURCES as readonly string[]).includes(from)) throw new ConfigError(`--from must be one of ${DRILL_SOURCES.join(', ')}, not "${from}"`);
+        return (await restoreDrill(config, { stamp: values.timestamp, keep: values.keep, jobs, from: from as DrillSource }, context)).ok ? 0 : 1;
+      }
       case 'list': {
-        const store = new BackupStore(config.s3);
-        const entries = await listBackups(config, store);
-        const latest = await readLatest(config, store);
+        const stores = targetsOf(config, {});
+        const entries = await listAcross(config, stores);
+        const latest = await readLatest(config, stores[0]);
         process.stdout.write(values.json === true ? `${JSON.stringify({ latest: latest?.stamp ?? null, backups: entries }, null, 2)}\n` : `${formatCatalog(entries, latest?.stamp)}\n`);
         return 0;
       }

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { inspect } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { CONFIG_KEYS, ConfigError, DEFAULTS, loadConfig, loadConfigFrom, parseEnvFile } from './config.ts';
+import { CONFIG_KEYS, ConfigError, DEFAULTS, loadConfig, loadConfigFrom, parseEnvFile, pruneTarget } from './config.ts';
 
 const example = new URL('../backup.env.example', import.meta.url).pathname;
 const minimal = { SATVACH_BACKUP_DATABASE_URL: 'postgresql://satvach:pw-1@db:5432/satvach', SATVACH_BACKUP_S3_BUCKET: 'satvach-backups' };
@@ -83,5 +83,38 @@ describe('backup configuration', () => {
 
   it('an unreadable env file is named', () => {
     expect(() => loadConfigFrom('/nonexistent/backup.env')).toThrow('cannot read the backup env file /nonexistent/backup.env: ENOENT');
+  });
+
+  it('the retention identity: both keys or none, and prune names them when they are missing', () => {
+    expect(problem({ ...minimal, SATVACH_BACKUP_PRUNE_S3_ACCESS_KEY_ID: 'satvach-retention' })).toContain('SATVACH_BACKUP_PRUNE_S3_SECRET_ACCESS_KEY: is required when SATVACH_BACKUP_PRUNE_S3_ACCESS_KEY_ID is set');
+    expect(() => pruneTarget(loadConfig(minimal))).toThrow(/^prune needs the retention identity: set SATVACH_BACKUP_PRUNE_S3_ACCESS_KEY_ID and SATVACH_BACKUP_PRUNE_S3_SECRET_ACCESS_KEY/);
+    const config = loadConfig({ ...minimal, SATVACH_BACKUP_S3_ACCESS_KEY_ID: 'writer', SATVACH_BACKUP_S3_SECRET_ACCESS_KEY: 'w-secret-1', SATVACH_BACKUP_PRUNE_S3_ACCESS_KEY_ID: 'satvach-retention', SATVACH_BACKUP_PRUNE_S3_SECRET_ACCESS_KEY: 'r-secret-1' });
+    expect(pruneTarget(config)).toMatchObject({ bucket: 'satvach-backups', accessKeyId: 'satvach-retention', keyPrefix: 'SATVACH_BACKUP_PRUNE_S3' });
+    expect(pruneTarget(config).secretAccessKey?.reveal()).toBe('r-secret-1');
+    expect(inspect(config)).not.toContain('r-secret-1');
+  });
+
+  it('the replica is off without its bucket, and validated (naming each key) with it', () => {
+    expect(loadConfig(minimal).replica).toBeUndefined();
+    expect(problem({ ...minimal, SATVACH_BACKUP_REPLICA_S3_ENDPOINT_URL: 'https://r2.example' })).toContain('SATVACH_BACKUP_REPLICA_S3_BUCKET: is required when SATVACH_BACKUP_REPLICA_S3_ENDPOINT_URL is set');
+    const message = problem({ ...minimal, SATVACH_BACKUP_REPLICA_S3_BUCKET: 'offsite', SATVACH_BACKUP_REPLICA_S3_ENDPOINT_URL: 'not a url', SATVACH_BACKUP_REPLICA_S3_FORCE_PATH_STYLE: 'yes' });
+    expect(message).toContain('SATVACH_BACKUP_REPLICA_S3_ENDPOINT_URL: must be a URL');
+    expect(message).toContain('SATVACH_BACKUP_REPLICA_S3_FORCE_PATH_STYLE: must be true or false');
+    expect(problem({ ...minimal, SATVACH_BACKUP_REPLICA_S3_BUCKET: 'offsite' })).toContain('SATVACH_BACKUP_REPLICA_S3_ACCESS_KEY_ID: is required with SATVACH_BACKUP_REPLICA_S3_BUCKET');
+    expect(problem({ ...minimal, SATVACH_BACKUP_REPLICA_S3_BUCKET: 'satvach-backups', SATVACH_BACKUP_REPLICA_S3_ACCESS_KEY_ID: 'k', SATVACH_BACKUP_REPLICA_S3_SECRET_ACCESS_KEY: 's-1' })).toContain(
+      'SATVACH_BACKUP_REPLICA_S3_BUCKET: is the primary target itself',
+    );
+
+    const config = loadConfig({
+      ...minimal,
+      SATVACH_BACKUP_S3_PREFIX: 'nightly',
+      SATVACH_BACKUP_REPLICA_S3_ENDPOINT_URL: 'https://acct.r2.cloudflarestorage.com',
+      SATVACH_BACKUP_REPLICA_S3_REGION: 'auto',
+      SATVACH_BACKUP_REPLICA_S3_BUCKET: 'offsite',
+      SATVACH_BACKUP_REPLICA_S3_ACCESS_KEY_ID: 'replica-key',
+      SATVACH_BACKUP_REPLICA_S3_SECRET_ACCESS_KEY: 'replica-secret-1',
+    });
+    expect(config.replica).toMatchObject({ target: 'replica', keyPrefix: 'SATVACH_BACKUP_REPLICA_S3', endpoint: 'https://acct.r2.cloudflarestorage.com', region: 'auto', bucket: 'offsite', prefix: 'nightly', accessKeyId: 'replica-key', forcePathStyle: true });
+    expect(inspect(config)).not.toContain('replica-secret-1');
   });
 });

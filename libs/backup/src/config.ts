@@ -18,6 +18,15 @@ export const CONFIG_KEYS = {
   SATVACH_BACKUP_S3_ACCESS_KEY_ID: 'S3 access key id.',
   SATVACH_BACKUP_S3_SECRET_ACCESS_KEY: 'S3 secret key (a secret: never printed).',
   SATVACH_BACKUP_S3_FORCE_PATH_STYLE: 'true for MinIO and other non-AWS endpoints (bucket in the path). Default true.',
+  SATVACH_BACKUP_PRUNE_S3_ACCESS_KEY_ID: 'Access key id of the retention identity: the only key that may delete backups, used only by prune (same endpoint and bucket as above). Required by prune.',
+  SATVACH_BACKUP_PRUNE_S3_SECRET_ACCESS_KEY: 'Secret key of the retention identity (a secret: never printed).',
+  SATVACH_BACKUP_REPLICA_S3_ENDPOINT_URL: 'Off-host replica (3-2-1): S3 endpoint of a second provider, e.g. https://<account>.r2.cloudflarestorage.com. Empty means AWS S3 itself. Every backup is streamed to the primary and the replica at once and counts as complete only when both hold it with the right checksum.',
+  SATVACH_BACKUP_REPLICA_S3_REGION: 'Replica region. Default us-east-1 (R2: auto).',
+  SATVACH_BACKUP_REPLICA_S3_BUCKET: 'Replica bucket; setting it turns the replica on (it must exist). The other REPLICA keys are checked only then.',
+  SATVACH_BACKUP_REPLICA_S3_PREFIX: 'Key prefix in the replica bucket. Default: SATVACH_BACKUP_S3_PREFIX.',
+  SATVACH_BACKUP_REPLICA_S3_ACCESS_KEY_ID: 'Replica access key id: its own key, with put/get/list and no delete (retention there is the bucket\'s lifecycle rule). Required with the replica bucket.',
+  SATVACH_BACKUP_REPLICA_S3_SECRET_ACCESS_KEY: 'Replica secret key (a secret: never printed). Required with the replica bucket.',
+  SATVACH_BACKUP_REPLICA_S3_FORCE_PATH_STYLE: 'true for path-style endpoints (MinIO, R2, B2 work either way). Default true.',
   SATVACH_BACKUP_AGE_RECIPIENT: 'age public key (age1…). When set, every backup is encrypted to it; the private key never needs to be on the database server.',
   SATVACH_BACKUP_AGE_IDENTITY_FILE: 'File holding the age private key (AGE-SECRET-KEY-1…), needed only where encrypted backups are restored or drilled.',
   SATVACH_BACKUP_KEEP_DAILY: 'Grandfather-father-son: newest backup of each of the last N days that have one. Default 7.',
@@ -54,6 +63,10 @@ export interface DatabaseConfig {
 }
 
 export interface S3Config {
+  /** Which target this is, for messages: `primary` or `replica`. */
+  readonly target: string;
+  /** The configuration keys' common prefix, so that errors name the keys to fix. */
+  readonly keyPrefix: string;
   readonly endpoint: string | undefined;
   readonly region: string;
   readonly bucket: string;
@@ -73,6 +86,10 @@ export interface RetentionPolicy {
 export interface BackupConfig {
   readonly database: DatabaseConfig;
   readonly s3: S3Config;
+  /** The off-host copy, when SATVACH_BACKUP_REPLICA_S3_BUCKET is set. */
+  readonly replica: S3Config | undefined;
+  /** The retention identity's key pair (prune's deletes), when set. */
+  readonly prune: { readonly accessKeyId: string; readonly secretAccessKey: Secret } | undefined;
   readonly encryption: { readonly recipient: string | undefined; readonly identityFile: string | undefined };
   readonly retention: RetentionPolicy;
   readonly heartbeat: { readonly successUrl: Secret; readonly failureUrl: Secret } | undefined;
@@ -95,10 +112,16 @@ const count = (fallback: number) =>
 
 const bool = (fallback: boolean) =>
   optionalText.pipe(
-    z.union([z.undefined(), z.enum(['true', 'false'], { message: 'must be true or false' })]).transform((value) => (value === undefined ? fallback : value === 'true')),
+    z
+      .enum(['true', 'false'], { message: 'must be true or false' })
+      .optional()
+      .transform((value) => (value === undefined ? fallback : value === 'true')),
   );
 
 const url = optionalText.pipe(z.union([z.undefined(), z.url({ message: 'must be a URL such as http://127.0.0.1:9000' })]));
+
+const bucketName = z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'must be an S3 bucket name (lowercase letters, digits, dots, hyphens)');
+const keyPrefix = z.union([z.undefined(), z.string().regex(/^[A-Za-z0-9._\-/]+$/, 'may hold only letters, digits, . _ - /')]);
 
 const envSchema = z.object({
   SATVACH_BACKUP_DATABASE_URL: optionalText,
@@ -109,11 +132,20 @@ const envSchema = z.object({
   PGDATABASE: optionalText,
   SATVACH_BACKUP_S3_ENDPOINT_URL: url,
   SATVACH_BACKUP_S3_REGION: optionalText,
-  SATVACH_BACKUP_S3_BUCKET: optionalText.pipe(z.string({ message: 'is required: the bucket that holds the backups, e.g. satvach-backups' }).regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'must be an S3 bucket name (lowercase letters, digits, dots, hyphens)')),
-  SATVACH_BACKUP_S3_PREFIX: optionalText.pipe(z.union([z.undefined(), z.string().regex(/^[A-Za-z0-9._\-/]+$/, 'may hold only letters, digits, . _ - /')])),
+  SATVACH_BACKUP_S3_BUCKET: optionalText.pipe(z.string({ message: 'is required: the bucket that holds the backups, e.g. satvach-backups' }).pipe(bucketName)),
+  SATVACH_BACKUP_S3_PREFIX: optionalText.pipe(keyPrefix),
   SATVACH_BACKUP_S3_ACCESS_KEY_ID: optionalText,
   SATVACH_BACKUP_S3_SECRET_ACCESS_KEY: z.string().optional(),
   SATVACH_BACKUP_S3_FORCE_PATH_STYLE: bool(DEFAULTS.forcePathStyle),
+  SATVACH_BACKUP_PRUNE_S3_ACCESS_KEY_ID: optionalText,
+  SATVACH_BACKUP_PRUNE_S3_SECRET_ACCESS_KEY: z.string().optional(),
+  SATVACH_BACKUP_REPLICA_S3_ENDPOINT_URL: url,
+  SATVACH_BACKUP_REPLICA_S3_REGION: optionalText,
+  SATVACH_BACKUP_REPLICA_S3_BUCKET: optionalText.pipe(z.union([z.undefined(), bucketName])),
+  SATVACH_BACKUP_REPLICA_S3_PREFIX: optionalText.pipe(keyPrefix),
+  SATVACH_BACKUP_REPLICA_S3_ACCESS_KEY_ID: optionalText,
+  SATVACH_BACKUP_REPLICA_S3_SECRET_ACCESS_KEY: z.string().optional(),
+  SATVACH_BACKUP_REPLICA_S3_FORCE_PATH_STYLE: bool(DEFAULTS.forcePathStyle),
   SATVACH_BACKUP_AGE_RECIPIENT: optionalText.pipe(z.union([z.undefined(), z.string().regex(/^age1[0-9a-z]{20,}$/, 'must be an age public key (age1…); make one with `age-keygen` and use the "public key" line')])),
   SATVACH_BACKUP_AGE_IDENTITY_FILE: optionalText,
   SATVACH_BACKUP_KEEP_DAILY: count(DEFAULTS.keepDaily),
@@ -127,6 +159,43 @@ const envSchema = z.object({
 });
 
 type ParsedEnv = z.infer<typeof envSchema>;
+
+const trimSlashes = (prefix: string) => prefix.replace(/^\/+|\/+$/g, '');
+
+/** The replica's keys are checked only when its bucket is set; a stray REPLICA key without it is named. */
+function replicaProblems(values: ParsedEnv): string[] {
+  const others = (
+    [
+      'SATVACH_BACKUP_REPLICA_S3_ENDPOINT_URL',
+      'SATVACH_BACKUP_REPLICA_S3_REGION',
+      'SATVACH_BACKUP_REPLICA_S3_PREFIX',
+      'SATVACH_BACKUP_REPLICA_S3_ACCESS_KEY_ID',
+      'SATVACH_BACKUP_REPLICA_S3_SECRET_ACCESS_KEY',
+    ] as const
+  ).filter((key) => (values[key] ?? '') !== '');
+  if (values.SATVACH_BACKUP_REPLICA_S3_BUCKET === undefined) {
+    return others.length === 0 ? [] : [`SATVACH_BACKUP_REPLICA_S3_BUCKET: is required when ${others.join(', ')} ${others.length === 1 ? 'is' : 'are'} set (or remove them: no replica)`];
+  }
+  const problems: string[] = [];
+  if (values.SATVACH_BACKUP_REPLICA_S3_ACCESS_KEY_ID === undefined) problems.push('SATVACH_BACKUP_REPLICA_S3_ACCESS_KEY_ID: is required with SATVACH_BACKUP_REPLICA_S3_BUCKET: the replica has credentials of its own');
+  if ((values.SATVACH_BACKUP_REPLICA_S3_SECRET_ACCESS_KEY ?? '') === '') problems.push('SATVACH_BACKUP_REPLICA_S3_SECRET_ACCESS_KEY: is required with SATVACH_BACKUP_REPLICA_S3_BUCKET');
+  const sameEndpoint = (values.SATVACH_BACKUP_REPLICA_S3_ENDPOINT_URL ?? '') === (values.SATVACH_BACKUP_S3_ENDPOINT_URL ?? '');
+  const samePrefix = trimSlashes(values.SATVACH_BACKUP_REPLICA_S3_PREFIX ?? values.SATVACH_BACKUP_S3_PREFIX ?? DEFAULTS.prefix) === trimSlashes(values.SATVACH_BACKUP_S3_PREFIX ?? DEFAULTS.prefix);
+  if (sameEndpoint && values.SATVACH_BACKUP_REPLICA_S3_BUCKET === values.SATVACH_BACKUP_S3_BUCKET && samePrefix) {
+    problems.push('SATVACH_BACKUP_REPLICA_S3_BUCKET: is the primary target itself (same endpoint, bucket and prefix); point it at another provider or host');
+  }
+  return problems;
+}
+
+/** The S3 target prune deletes from: the primary's endpoint and bucket with the retention identity's key pair. */
+export function pruneTarget(config: BackupConfig): S3Config {
+  if (config.prune === undefined) {
+    throw new ConfigError(
+      'prune needs the retention identity: set SATVACH_BACKUP_PRUNE_S3_ACCESS_KEY_ID and SATVACH_BACKUP_PRUNE_S3_SECRET_ACCESS_KEY (the backup writer\'s key may not delete; see libs/backup/backup.env.example)',
+    );
+  }
+  return { ...config.s3, keyPrefix: 'SATVACH_BACKUP_PRUNE_S3', accessKeyId: config.prune.accessKeyId, secretAccessKey: config.prune.secretAccessKey };
+}
 
 /** Parses a `KEY=value` file (comments, blank lines, optional quotes); no interpolation. */
 export function parseEnvFile(text: string): Record<string, string> {
@@ -214,6 +283,13 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>, so
     if (values.SATVACH_BACKUP_S3_ACCESS_KEY_ID !== undefined && (values.SATVACH_BACKUP_S3_SECRET_ACCESS_KEY ?? '') === '') {
       problems.push('SATVACH_BACKUP_S3_SECRET_ACCESS_KEY: is required when SATVACH_BACKUP_S3_ACCESS_KEY_ID is set');
     }
+    if (values.SATVACH_BACKUP_PRUNE_S3_ACCESS_KEY_ID !== undefined && (values.SATVACH_BACKUP_PRUNE_S3_SECRET_ACCESS_KEY ?? '') === '') {
+      problems.push('SATVACH_BACKUP_PRUNE_S3_SECRET_ACCESS_KEY: is required when SATVACH_BACKUP_PRUNE_S3_ACCESS_KEY_ID is set');
+    }
+    if (values.SATVACH_BACKUP_PRUNE_S3_ACCESS_KEY_ID === undefined && (values.SATVACH_BACKUP_PRUNE_S3_SECRET_ACCESS_KEY ?? '') !== '') {
+      problems.push('SATVACH_BACKUP_PRUNE_S3_ACCESS_KEY_ID: is required when SATVACH_BACKUP_PRUNE_S3_SECRET_ACCESS_KEY is set');
+    }
+    problems.push(...replicaProblems(values));
     if (values.SATVACH_BACKUP_HEARTBEAT_FAILURE_URL !== undefined && values.SATVACH_BACKUP_HEARTBEAT_URL === undefined) {
       problems.push('SATVACH_BACKUP_HEARTBEAT_FAILURE_URL: set SATVACH_BACKUP_HEARTBEAT_URL too (success pings go there)');
     }
@@ -230,17 +306,38 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>, so
     throw new ConfigError(`invalid backup configuration in ${source}:\n${problems.map((problem) => `  - ${problem}`).join('\n')}\nEvery key is documented in libs/backup/backup.env.example.`);
   }
   const heartbeat = values.SATVACH_BACKUP_HEARTBEAT_URL;
+  const prefix = trimSlashes(values.SATVACH_BACKUP_S3_PREFIX ?? DEFAULTS.prefix);
   return {
     database,
     s3: {
+      target: 'primary',
+      keyPrefix: 'SATVACH_BACKUP_S3',
       endpoint: values.SATVACH_BACKUP_S3_ENDPOINT_URL,
       region: values.SATVACH_BACKUP_S3_REGION ?? DEFAULTS.region,
       bucket: values.SATVACH_BACKUP_S3_BUCKET,
-      prefix: (values.SATVACH_BACKUP_S3_PREFIX ?? DEFAULTS.prefix).replace(/^\/+|\/+$/g, ''),
+      prefix,
       accessKeyId: values.SATVACH_BACKUP_S3_ACCESS_KEY_ID,
       secretAccessKey: values.SATVACH_BACKUP_S3_SECRET_ACCESS_KEY === undefined ? undefined : secret(values.SATVACH_BACKUP_S3_SECRET_ACCESS_KEY),
       forcePathStyle: values.SATVACH_BACKUP_S3_FORCE_PATH_STYLE,
     },
+    replica:
+      values.SATVACH_BACKUP_REPLICA_S3_BUCKET === undefined
+        ? undefined
+        : {
+            target: 'replica',
+            keyPrefix: 'SATVACH_BACKUP_REPLICA_S3',
+            endpoint: values.SATVACH_BACKUP_REPLICA_S3_ENDPOINT_URL,
+            region: values.SATVACH_BACKUP_REPLICA_S3_REGION ?? DEFAULTS.region,
+            bucket: values.SATVACH_BACKUP_REPLICA_S3_BUCKET,
+            prefix: values.SATVACH_BACKUP_REPLICA_S3_PREFIX === undefined ? prefix : trimSlashes(values.SATVACH_BACKUP_REPLICA_S3_PREFIX),
+            accessKeyId: values.SATVACH_BACKUP_REPLICA_S3_ACCESS_KEY_ID,
+            secretAccessKey: secret(values.SATVACH_BACKUP_REPLICA_S3_SECRET_ACCESS_KEY ?? ''),
+            forcePathStyle: values.SATVACH_BACKUP_REPLICA_S3_FORCE_PATH_STYLE,
+          },
+    prune:
+      values.SATVACH_BACKUP_PRUNE_S3_ACCESS_KEY_ID === undefined
+        ? undefined
+        : { accessKeyId: values.SATVACH_BACKUP_PRUNE_S3_ACCESS_KEY_ID, secretAccessKey: secret(values.SATVACH_BACKUP_PRUNE_S3_SECRET_ACCESS_KEY ?? '') },
     encryption: { recipient: values.SATVACH_BACKUP_AGE_RECIPIENT, identityFile: values.SATVACH_BACKUP_AGE_IDENTITY_FILE },
     retention: {
       daily: values.SATVACH_BACKUP_KEEP_DAILY,

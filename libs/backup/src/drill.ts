@@ -1,7 +1,7 @@
 import { describe as describeCommand } from '@satvach/exec';
 import { type RunContext } from './backup.ts';
 import { findManifest } from './catalog.ts';
-import { type BackupConfig } from './config.ts';
+import { ConfigError, type BackupConfig } from './config.ts';
 import { type DrillRecord, type Manifest } from './manifest.ts';
 import { backupKeys } from './naming.ts';
 import { connect, countRows, postgisVersion, spatialChecks } from './postgres.ts';
@@ -15,6 +15,18 @@ export interface DrillOptions {
   readonly keep?: boolean;
   readonly jobs?: number;
   readonly workDir?: string;
+  /** Which target to restore from: the primary (default) or the off-host replica. */
+  readonly from?: DrillSource;
+}
+
+export const DRILL_SOURCES = ['primary', 'replica'] as const;
+export type DrillSource = (typeof DRILL_SOURCES)[number];
+
+/** The store a drill reads from; `replica` needs SATVACH_BACKUP_REPLICA_S3_BUCKET. */
+export function sourceStore(config: BackupConfig, from: DrillSource = 'primary'): BackupStore {
+  if (from === 'primary') return new BackupStore(config.s3);
+  if (config.replica === undefined) throw new ConfigError('--from=replica: no replica is configured; set SATVACH_BACKUP_REPLICA_S3_BUCKET and its keys (libs/backup/backup.env.example)');
+  return new BackupStore(config.replica);
 }
 
 export interface DrillContext extends RunContext {
@@ -75,7 +87,7 @@ export function compareWithManifest(manifest: Manifest, restored: { postgis: str
  */
 export async function restoreDrill(config: BackupConfig, options: DrillOptions, context: DrillContext): Promise<DrillRecord> {
   const { log } = context;
-  const store = context.store ?? new BackupStore(config.s3);
+  const store = context.store ?? sourceStore(config, options.from);
   const started = performance.now();
   const manifest = await findManifest(config, store, options.stamp);
   const target = drillDatabaseName(config.database.database, manifest.stamp);
@@ -110,8 +122,8 @@ export async function restoreDrill(config: BackupConfig, options: DrillOptions, 
     checks,
   };
   for (const check of checks) (check.ok ? log.info : log.error)(`drill: ${check.ok ? 'ok  ' : 'FAIL'} ${check.name}: ${check.detail}`);
-  await store.putJson(backupKeys(config.s3.prefix, config.database.database, manifest.stamp, manifest.encrypted).drill, record);
-  log.info(`drill: backup ${manifest.stamp} ${record.ok ? 'is restorable' : 'FAILED'} (${(record.durationMs / 1000).toFixed(1)} s)`);
+  await store.putJson(backupKeys(store.config.prefix, config.database.database, manifest.stamp, manifest.encrypted).drill, record);
+  log.info(`drill: backup ${manifest.stamp} from the ${store.config.target} ${record.ok ? 'is restorable' : 'FAILED'} (${(record.durationMs / 1000).toFixed(1)} s)`);
   if (options.keep === true && scratch !== undefined) {
     const { host, port, user } = scratch.database;
     log.info(`drill: kept database "${target}" on the scratch server ${host}:${port} (user ${user}, data ${scratch.dataDir}); stop and delete it with: ${describeCommand(scratch.stopCommand)}`);

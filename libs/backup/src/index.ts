@@ -1,5 +1,5 @@
-export { backup, BackupError, type BackupResult, type RunContext } from './backup.ts';
-export { findManifest, listBackups, NotFoundError, readLatest, type CatalogEntry } from './catalog.ts';
+export { backup, BackupError, targetsOf, type BackupResult, type RunContext } from './backup.ts';
+export { findManifest, listAcross, listBackups, NotFoundError, readLatest, type CatalogEntry, type Presence, type TargetedEntry } from './catalog.ts';
 export {
   CONFIG_KEYS,
   ConfigError,
@@ -7,13 +7,14 @@ export {
   loadConfig,
   loadConfigFrom,
   parseEnvFile,
+  pruneTarget,
   type BackupConfig,
   type ConfigKey,
   type DatabaseConfig,
   type RetentionPolicy,
   type S3Config,
 } from './config.ts';
-export { compareWithManifest, drillDatabaseName, restoreDrill, type Check, type DrillContext, type DrillOptions } from './drill.ts';
+export { compareWithManifest, DRILL_SOURCES, drillDatabaseName, restoreDrill, sourceStore, type Check, type DrillContext, type DrillOptions, type DrillSource } from './drill.ts';
 export { sendHeartbeat, type Heartbeat } from './heartbeat.ts';
 export { backupJob, missedRun, runSchedule, type JobResult } from './job.ts';
 export { consoleLogger, silentLogger, type Logger } from './logger.ts';

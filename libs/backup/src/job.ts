@@ -13,8 +13,9 @@ export interface JobResult {
 }
 
 /**
- * What `backup_db.sh` runs: a backup, then retention, then the heartbeat — the success ping only when
- * both worked, the failure ping (with the error as body) otherwise. Never throws.
+ * What `backup_db.sh` runs: a backup (the writer's key), then retention (the retention identity's key),
+ * then the heartbeat — the success ping only when both worked, the failure ping (with the error as body)
+ * otherwise. Never throws.
  */
 export async function backupJob(config: BackupConfig, context: RunContext, options: { prune?: boolean } = {}): Promise<JobResult> {
   const store = context.store ?? new BackupStore(config.s3);
@@ -23,7 +24,9 @@ export async function backupJob(config: BackupConfig, context: RunContext, optio
     const { manifest } = await backup(config, { ...context, store });
     let summary = `backup ${manifest.database} ${manifest.stamp}: ${manifest.size} bytes, sha256 ${manifest.sha256}, ${manifest.tables.length} tables`;
     if (options.prune !== false) {
-      const pruned = await prune(config, {}, { ...context, store });
+      const pruned = await prune(config, {}, context).catch((error: unknown) => {
+        throw new Error(`${summary}; but prune failed: ${(error as Error).message}`);
+      });
       summary += `; prune kept ${pruned.keep.length}, deleted ${pruned.remove.length + pruned.leftovers.length}`;
     }
     result = { ok: true, summary };

@@ -1,6 +1,6 @@
 import { type RunContext } from './backup.ts';
 import { listBackups, readLatest, type CatalogEntry } from './catalog.ts';
-import { type BackupConfig } from './config.ts';
+import { pruneTarget, type BackupConfig } from './config.ts';
 import { planRetention, type RetentionDecision } from './retention.ts';
 import { BackupStore } from './store.ts';
 
@@ -13,12 +13,15 @@ export interface PruneResult {
 }
 
 /**
- * Applies the GFS policy to the complete backups. `latest.json`'s backup is always kept, and leftovers of
- * failed runs are removed once older than the floor. With `dryRun` it only reports.
+ * Applies the GFS policy to the complete backups on the primary target. `latest.json`'s backup is always
+ * kept, and leftovers of failed runs are removed once older than the floor. With `dryRun` it only
+ * reports. It runs as the retention identity (SATVACH_BACKUP_PRUNE_S3_*), the only key allowed to
+ * delete, and refuses to start without it. The replica is never pruned from here: its key cannot delete
+ * either, and its retention is the bucket's lifecycle rule.
  */
-export async function prune(config: BackupConfig, options: { dryRun?: boolean }, context: RunContext): Promise<PruneResult> {
+export async function prune(config: BackupConfig, options: { dryRun?: boolean }, context: Omit<RunContext, 'store'> & { retentionStore?: BackupStore }): Promise<PruneResult> {
   const { log } = context;
-  const store = context.store ?? new BackupStore(config.s3);
+  const store = context.retentionStore ?? new BackupStore(pruneTarget(config));
   const now = (context.now ?? (() => new Date()))();
   const entries = await listBackups(config, store);
   const latest = await readLatest(config, store);

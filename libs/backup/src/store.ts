@@ -37,8 +37,9 @@ export function s3ClientConfig(config: S3Config): S3ClientConfig {
   };
 }
 
-function where(config: S3Config): string {
-  return `bucket "${config.bucket}" at ${config.endpoint ?? 'AWS S3'}`;
+/** Names a target by endpoint and bucket (never its keys): `replica bucket "b" at https://…`. */
+export function where(config: S3Config): string {
+  return `${config.target === 'primary' ? '' : `${config.target} `}bucket "${config.bucket}" at ${config.endpoint ?? 'AWS S3'}`;
 }
 
 /** Turns SDK and socket errors into one sentence that says what is wrong and what to do. */
@@ -48,16 +49,22 @@ export function describeS3Error(error: unknown, config: S3Config, action: string
   const code = err.code ?? err.cause?.code ?? '';
   const name = err.name ?? '';
   if (name === 'NoSuchBucket' || (name === 'NotFound' && action === 'check the bucket') || (status === 404 && action === 'check the bucket')) {
-    return new StoreError(`${where(config)} does not exist: create it (e.g. \`mc mb\`) or fix SATVACH_BACKUP_S3_BUCKET`);
+    return new StoreError(`${where(config)} does not exist: create it (e.g. \`mc mb\`) or fix ${config.keyPrefix}_BUCKET`);
   }
   if (['InvalidAccessKeyId', 'SignatureDoesNotMatch', 'AccessDenied', 'Forbidden', 'InvalidToken'].includes(name) || status === 403) {
-    return new StoreError(`S3 rejected the credentials for ${where(config)} (${name || status}): check SATVACH_BACKUP_S3_ACCESS_KEY_ID / SATVACH_BACKUP_S3_SECRET_ACCESS_KEY and the key's policy`);
+    const denied = name === 'AccessDenied' || (name === '' && status === 403);
+    const key = `access key id "${config.accessKeyId ?? '(none)'}"`;
+    return new StoreError(
+      denied
+        ? `cannot ${action}: S3 denied it to ${key} on ${where(config)} (AccessDenied): the key's policy does not allow it — check ${config.keyPrefix}_ACCESS_KEY_ID is the identity meant for this`
+        : `S3 rejected the credentials for ${where(config)}, ${key} (${name || status}): check ${config.keyPrefix}_ACCESS_KEY_ID / ${config.keyPrefix}_SECRET_ACCESS_KEY`,
+    );
   }
   if (['ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'EAI_AGAIN', 'ETIMEDOUT', 'EPIPE'].includes(code) || name === 'TimeoutError') {
-    return new StoreError(`cannot ${action}: the S3 endpoint ${config.endpoint ?? 'AWS S3'} is unreachable (${code || name}); check SATVACH_BACKUP_S3_ENDPOINT_URL and that the server runs`);
+    return new StoreError(`cannot ${action}: ${where(config)} is unreachable (${code || name}); check ${config.keyPrefix}_ENDPOINT_URL and that the server runs`);
   }
   if (name === 'CredentialsProviderError') {
-    return new StoreError(`no S3 credentials for ${where(config)}: set SATVACH_BACKUP_S3_ACCESS_KEY_ID and SATVACH_BACKUP_S3_SECRET_ACCESS_KEY`);
+    return new StoreError(`no S3 credentials for ${where(config)}: set ${config.keyPrefix}_ACCESS_KEY_ID and ${config.keyPrefix}_SECRET_ACCESS_KEY`);
   }
   return new StoreError(`cannot ${action} (${where(config)}): ${name ? `${name}: ` : ''}${err.message ?? String(error)}`);
 }

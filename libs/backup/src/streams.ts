@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { Duplex, Readable, Transform } from 'node:stream';
+import { Duplex, type PassThrough, Readable, Transform, Writable } from 'node:stream';
 import { Decrypter, Encrypter } from 'age-encryption';
 
 /** Passes bytes through and reports each chunk's length (progress, sizes). */
@@ -66,4 +66,54 @@ export async function ageDecrypt(source: Readable, identityText: string): Promis
   for (const identity of identities) decrypter.addIdentity(identity);
   const decrypted = await decrypter.decrypt(Readable.toWeb(source) as ReadableStream<Uint8Array>);
   return Readable.fromWeb(decrypted as import('node:stream/web').ReadableStream<Uint8Array>);
+}
+
+/**
+ * Writes every chunk to each branch, waiting for the slowest (flat memory: no branch runs ahead). A
+ * branch that closes early (its upload failed) fails the fan-out, and destroying the fan-out destroys
+ * every branch, so one failed target stops the others and the producer.
+ */
+export function fanOut(branches: readonly PassThrough[]): Writable {
+  const closed = () => branches.find((branch) => branch.destroyed);
+  const whenDrained = (branch: PassThrough) =>
+    new Promise<void>((resolve, reject) => {
+      const cleanup = () => {
+        branch.off('drain', onDrain);
+        branch.off('close', onClose);
+      };
+      const onDrain = () => {
+        cleanup();
+        resolve();
+      };
+      const onClose = () => {
+        cleanup();
+        reject(branch.errored ?? new Error('a fan-out branch closed before the end of the stream'));
+      };
+      branch.on('drain', onDrain);
+      branch.on('close', onClose);
+    });
+  // A branch's error reaches its reader (the upload); this keeps one nobody reads any more from
+  // crashing the process as an unhandled 'error' event.
+  for (const branch of branches) branch.on('error', () => undefined);
+  return new Writable({
+    write(chunk: Buffer, _encoding, callback) {
+      const early = closed();
+      if (early !== undefined) {
+        callback(early.errored ?? new Error('a fan-out branch closed before the end of the stream'));
+        return;
+      }
+      const waits = branches.filter((branch) => !branch.write(chunk)).map(whenDrained);
+      if (waits.length === 0) callback();
+      else Promise.all(waits).then(() => callback(), callback);
+    },
+    final(callback) {
+      for (const branch of branches) branch.end();
+      callback();
+    },
+    destroy(error, callback) {
+      // autoDestroy calls this after a clean finish too: the branches' readers are then still draining.
+      if (error !== null) for (const branch of branches) branch.destroy(error);
+      callback(error);
+    },
+  });
 }

@@ -10,6 +10,9 @@ import { createProgress, formatBytes, progressLine } from './progress.ts';
 import { formatCatalog } from './report.ts';
 import { LOCAL_SERVICES_SCRIPT, scratchCommands } from './scratch.ts';
 import { describeS3Error, s3ClientConfig } from './store.ts';
+import { fanOut } from './streams.ts';
+import { PassThrough, Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { describe as describeCommand } from '@satvach/exec';
 
 const manifest: Manifest = {
@@ -118,18 +121,75 @@ describe('heartbeat', () => {
 });
 
 describe('S3 errors', () => {
-  const s3 = loadConfig({ SATVACH_BACKUP_DATABASE_URL: 'postgresql://u@h/d', SATVACH_BACKUP_S3_BUCKET: 'satvach-backups', SATVACH_BACKUP_S3_ENDPOINT_URL: 'http://minio:9000' }).s3;
-  it('wrong credentials (what MinIO answers; s3rver does not check them) say which keys to fix', () => {
+  const s3 = loadConfig({
+    SATVACH_BACKUP_DATABASE_URL: 'postgresql://u@h/d',
+    SATVACH_BACKUP_S3_BUCKET: 'satvach-backups',
+    SATVACH_BACKUP_S3_ENDPOINT_URL: 'http://minio:9000',
+    SATVACH_BACKUP_S3_ACCESS_KEY_ID: 'satvach-backup',
+    SATVACH_BACKUP_S3_SECRET_ACCESS_KEY: 'writer-secret-1',
+  }).s3;
+  it('wrong credentials (what MinIO answers; s3rver does not check them) name the key id and the keys to fix, never the secret', () => {
     for (const name of ['InvalidAccessKeyId', 'SignatureDoesNotMatch']) {
-      expect(describeS3Error({ name, $metadata: { httpStatusCode: 403 } }, s3, 'check the bucket').message).toBe(
-        `S3 rejected the credentials for bucket "satvach-backups" at http://minio:9000 (${name}): check SATVACH_BACKUP_S3_ACCESS_KEY_ID / SATVACH_BACKUP_S3_SECRET_ACCESS_KEY and the key's policy`,
+      const message = describeS3Error({ name, $metadata: { httpStatusCode: 403 } }, s3, 'check the bucket').message;
+      expect(message).toBe(
+        `S3 rejected the credentials for bucket "satvach-backups" at http://minio:9000, access key id "satvach-backup" (${name}): check SATVACH_BACKUP_S3_ACCESS_KEY_ID / SATVACH_BACKUP_S3_SECRET_ACCESS_KEY`,
       );
+      expect(message).not.toContain('writer-secret-1');
     }
   });
+  it('a denied action names the action, the key id and the target', () => {
+    expect(describeS3Error({ name: 'AccessDenied', $metadata: { httpStatusCode: 403 } }, s3, 'delete k').message).toBe(
+      'cannot delete k: S3 denied it to access key id "satvach-backup" on bucket "satvach-backups" at http://minio:9000 (AccessDenied): the key\'s policy does not allow it — check SATVACH_BACKUP_S3_ACCESS_KEY_ID is the identity meant for this',
+    );
+  });
   it('an unreachable endpoint and a missing bucket are told apart', () => {
-    expect(describeS3Error({ name: 'Error', code: 'ECONNREFUSED' }, s3, 'check the bucket').message).toContain('the S3 endpoint http://minio:9000 is unreachable (ECONNREFUSED)');
+    expect(describeS3Error({ name: 'Error', code: 'ECONNREFUSED' }, s3, 'check the bucket').message).toBe(
+      'cannot check the bucket: bucket "satvach-backups" at http://minio:9000 is unreachable (ECONNREFUSED); check SATVACH_BACKUP_S3_ENDPOINT_URL and that the server runs',
+    );
     expect(describeS3Error({ name: 'NotFound', $metadata: { httpStatusCode: 404 } }, s3, 'check the bucket').message).toBe(
       'bucket "satvach-backups" at http://minio:9000 does not exist: create it (e.g. `mc mb`) or fix SATVACH_BACKUP_S3_BUCKET',
     );
+  });
+});
+
+describe('fan-out to several targets', () => {
+  const collect = async (stream: Readable) => {
+    const chunks: Buffer[] = [];
+    for await (const chunk of stream) chunks.push(chunk as Buffer);
+    return Buffer.concat(chunks).toString();
+  };
+
+  it('every branch gets every byte, in order, at the pace of the slowest (nothing runs ahead)', async () => {
+    const fast = new PassThrough({ highWaterMark: 16 });
+    const slow = new PassThrough({ highWaterMark: 16 });
+    const source = Readable.from(Array.from({ length: 50 }, (_, index) => Buffer.from(`chunk-${index};`)));
+    let maxBuffered = 0;
+    const slowReader = (async () => {
+      const chunks: string[] = [];
+      for await (const chunk of slow) {
+        maxBuffered = Math.max(maxBuffered, fast.readableLength);
+        chunks.push(String(chunk));
+        await new Promise((resolve) => setTimeout(resolve, 1));
+      }
+      return chunks.join('');
+    })();
+    const [, fastText, slowText] = await Promise.all([pipeline(source, fanOut([fast, slow])), collect(fast), slowReader]);
+    const expected = Array.from({ length: 50 }, (_, index) => `chunk-${index};`).join('');
+    expect(fastText).toBe(expected);
+    expect(slowText).toBe(expected);
+    expect(maxBuffered).toBeLessThan(200);
+  });
+
+  it('a branch that fails stops the stream, and the other branch is destroyed with the same error', async () => {
+    const healthy = new PassThrough();
+    const failing = new PassThrough();
+    healthy.resume();
+    failing.once('data', () => failing.destroy(new Error('replica went away')));
+    const source = new Readable({ read() { this.push(Buffer.alloc(64 * 1024)); } });
+
+    await expect(pipeline(source, fanOut([healthy, failing]))).rejects.toThrow('replica went away');
+    expect(healthy.destroyed).toBe(true);
+    expect(healthy.errored?.message).toBe('replica went away');
+    expect(source.destroyed).toBe(true);
   });
 });

@@ -15,8 +15,9 @@ const write = (name: string, text: string) => {
   writeFileSync(join(dir, name), text);
   return join(dir, name);
 };
+const S3_SECRETS = 'SATVACH_S3_SECRET_ACCESS_KEY=backend-secret-1\nSATVACH_BACKUP_S3_SECRET_ACCESS_KEY=backup-secret-1\nSATVACH_BACKUP_PRUNE_S3_SECRET_ACCESS_KEY=prune-secret-1\n';
 const ROLE_PASSWORDS = 'SATVACH_DB_OWNER_PASSWORD=owner-password-1\nSATVACH_DB_APP_PASSWORD=app-password-123\nSATVACH_DB_BACKUP_PASSWORD=backup-password-1\n';
-const VALID = `POSTGRES_PASSWORD=correct-horse-battery\nMINIO_ROOT_PASSWORD=minio-secret-123\n${ROLE_PASSWORDS}`;
+const VALID = `POSTGRES_PASSWORD=correct-horse-battery\nMINIO_ROOT_PASSWORD=minio-secret-123\n${ROLE_PASSWORDS}${S3_SECRETS}`;
 
 function problemsOf(fn: () => unknown): string[] {
   try {
@@ -37,8 +38,11 @@ describe('loadStackEnv', () => {
     expect(env.SATVACH_HTTP_PORT).toBe(8181);
     expect(env.POSTGRES_DB).toBe('satvach');
     expect(composeEnv.SATVACH_EDGE_RATE_BURST).toBe('40');
-    expect(secrets).toEqual(['correct-horse-battery', 'owner-password-1', 'app-password-123', 'backup-password-1', 'minio-secret-123']);
+    expect(secrets).toEqual(['correct-horse-battery', 'owner-password-1', 'app-password-123', 'backup-password-1', 'minio-secret-123', 'backend-secret-1', 'backup-secret-1', 'prune-secret-1']);
     expect(env).toMatchObject({ SATVACH_DB_OWNER_USER: 'satvach_owner', SATVACH_DB_APP_USER: 'satvach_app', SATVACH_DB_BACKUP_USER: 'satvach_backup', SATVACH_DB_APP_CONNECTION_LIMIT: 40 });
+    expect(env.SATVACH_S3_ACCESS_KEY_ID).toBe('satvach-backend');
+    expect(env.SATVACH_BACKUP_S3_ACCESS_KEY_ID).toBe('satvach-backup');
+    expect(env.SATVACH_BACKUP_PRUNE_S3_ACCESS_KEY_ID).toBe('satvach-retention');
   });
 
   it('lists every missing and malformed key at once, with the expected form', () => {
@@ -53,12 +57,15 @@ describe('loadStackEnv', () => {
         'SATVACH_DB_OWNER_PASSWORD (or SATVACH_DB_OWNER_PASSWORD_FILE): missing',
         'SATVACH_DB_APP_PASSWORD (or SATVACH_DB_APP_PASSWORD_FILE): missing',
         'SATVACH_DB_BACKUP_PASSWORD (or SATVACH_DB_BACKUP_PASSWORD_FILE): missing',
+        'SATVACH_S3_SECRET_ACCESS_KEY (or SATVACH_S3_SECRET_ACCESS_KEY_FILE): missing',
+        'SATVACH_BACKUP_S3_SECRET_ACCESS_KEY (or SATVACH_BACKUP_S3_SECRET_ACCESS_KEY_FILE): missing',
+        'SATVACH_BACKUP_PRUNE_S3_SECRET_ACCESS_KEY (or SATVACH_BACKUP_PRUNE_S3_SECRET_ACCESS_KEY_FILE): missing',
         expect.stringMatching(/^SATVACH_HTTP_PORT: /),
         expect.stringMatching(/^POSTGRES_USER: lowercase letters/),
         'SATVACH_EDGE_BEHIND_TUNNEL: true or false',
       ]),
     );
-    expect(problems).toHaveLength(8);
+    expect(problems).toHaveLength(11);
   });
 
   it('names each malformed database role setting without printing a password', () => {
@@ -121,7 +128,7 @@ describe('loadStackEnv', () => {
 
   it('reads secrets from *_FILE and never puts the value in an error', () => {
     const secretFile = write('pg-password', 'from-a-file-0123\n');
-    const envFile = write('.env', `POSTGRES_PASSWORD_FILE=${secretFile}\nMINIO_ROOT_PASSWORD=short\n`);
+    const envFile = write('.env', `POSTGRES_PASSWORD_FILE=${secretFile}\nMINIO_ROOT_PASSWORD=short\n${S3_SECRETS}`);
 
     let message = '';
     try {
@@ -132,7 +139,7 @@ describe('loadStackEnv', () => {
     expect(message).toContain('MINIO_ROOT_PASSWORD (or MINIO_ROOT_PASSWORD_FILE): at least 8 characters');
     expect(message).not.toContain('short');
 
-    writeFileSync(envFile, `POSTGRES_PASSWORD_FILE=${secretFile}\nMINIO_ROOT_PASSWORD=minio-secret-123\n${ROLE_PASSWORDS}`);
+    writeFileSync(envFile, `POSTGRES_PASSWORD_FILE=${secretFile}\nMINIO_ROOT_PASSWORD=minio-secret-123\n${ROLE_PASSWORDS}${S3_SECRETS}`);
     expect(loadStackEnv({ envFile, processEnv: {} }).env.POSTGRES_PASSWORD).toBe('from-a-file-0123');
   });
 

@@ -61,6 +61,8 @@ const trustedProxies = z.string().check((ctx) => {
 const urlSafeSecret = (min: number) =>
   z.string().min(min, `at least ${min} characters`).regex(/^[A-Za-z0-9._~-]+$/, 'letters, digits and . _ ~ - only (it goes into a URL)');
 
+const s3KeyId = z.string().regex(/^[A-Za-z0-9._-]{3,64}$/, '3 to 64 letters, digits or . _ -');
+
 export const StackEnvSchema = z.object({
   SATVACH_BACKEND_IMAGE: imageRef.optional(),
   SATVACH_EDGE_IMAGE: imageRef.optional(),
@@ -79,9 +81,16 @@ export const StackEnvSchema = z.object({
   SATVACH_DB_APP_CONNECTION_LIMIT: z.coerce.number({ message: 'a whole number of connections' }).int('a whole number of connections').min(1, 'at least 1 connection').default(40),
   SATVACH_DB_BACKUP_USER: roleName.default('satvach_backup'),
   SATVACH_DB_BACKUP_PASSWORD: urlSafeSecret(12),
-  MINIO_ROOT_USER: z.string().regex(/^[A-Za-z0-9._-]{3,64}$/, '3 to 64 letters, digits or . _ -').default('satvach'),
+  MINIO_ROOT_USER: s3KeyId.default('satvach'),
   // MinIO refuses root passwords shorter than 8 characters.
   MINIO_ROOT_PASSWORD: urlSafeSecret(8),
+  // One MinIO user per service (docker/minio/init.sh); only minio and minio-init see the root user.
+  SATVACH_S3_ACCESS_KEY_ID: s3KeyId.default('satvach-backend'),
+  SATVACH_S3_SECRET_ACCESS_KEY: urlSafeSecret(8),
+  SATVACH_BACKUP_S3_ACCESS_KEY_ID: s3KeyId.default('satvach-backup'),
+  SATVACH_BACKUP_S3_SECRET_ACCESS_KEY: urlSafeSecret(8),
+  SATVACH_BACKUP_PRUNE_S3_ACCESS_KEY_ID: s3KeyId.default('satvach-retention'),
+  SATVACH_BACKUP_PRUNE_S3_SECRET_ACCESS_KEY: urlSafeSecret(8),
   SATVACH_S3_BUCKET: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'an S3 bucket name: 3-63 lowercase letters, digits, . or -').default('satvach-photos'),
   SATVACH_S3_PUBLIC_ENDPOINT_URL: z.url({ message: 'a URL such as https://files.example.com' }).optional(),
   SATVACH_HTTP_BIND: z.union([z.ipv4(), z.ipv6()], { message: 'an IP address such as 127.0.0.1 or 0.0.0.0' }).default('127.0.0.1'),
@@ -100,6 +109,14 @@ export const StackEnvSchema = z.object({
   SATVACH_BACKUP_SCHEDULE: z.string().regex(/^(\S+\s+){4}\S+$/, 'a five-field cron expression such as "0 3 * * *"').default('0 3 * * *'),
   SATVACH_BACKUP_AGE_RECIPIENT: z.string().regex(/^age1[0-9a-z]{58}$/, 'an age public key (age1…, from age-keygen)').optional(),
   SATVACH_BACKUP_HEARTBEAT_URL: z.url({ message: 'a URL such as https://hc-ping.com/<uuid>' }).optional(),
+  // Off-host replica (libs/backup): optional; libs/backup validates the set when the bucket is given.
+  SATVACH_BACKUP_REPLICA_S3_ENDPOINT_URL: z.url({ message: 'a URL such as https://<account>.r2.cloudflarestorage.com' }).optional(),
+  SATVACH_BACKUP_REPLICA_S3_REGION: z.string().regex(/^[a-z0-9-]{2,32}$/, 'a region such as us-east-1, eu-central-003 or auto').optional(),
+  SATVACH_BACKUP_REPLICA_S3_BUCKET: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'an S3 bucket name: 3-63 lowercase letters, digits, . or -').optional(),
+  SATVACH_BACKUP_REPLICA_S3_PREFIX: z.string().regex(/^[A-Za-z0-9._\-/]+$/, 'letters, digits, . _ - / only').optional(),
+  SATVACH_BACKUP_REPLICA_S3_ACCESS_KEY_ID: z.string().min(3, 'the replica provider\'s access key id').optional(),
+  SATVACH_BACKUP_REPLICA_S3_SECRET_ACCESS_KEY: z.string().min(8, 'at least 8 characters').optional(),
+  SATVACH_BACKUP_REPLICA_S3_FORCE_PATH_STYLE: bool.default('true'),
   SATVACH_DEPLOY_DIR: z.string().regex(/^\/[A-Za-z0-9/._-]*$/, 'an absolute path such as /var/lib/satvach/deploy').default('/var/lib/satvach/deploy'),
 });
 export type StackEnv = z.infer<typeof StackEnvSchema>;
@@ -111,6 +128,10 @@ export const SECRET_KEYS = [
   'SATVACH_DB_APP_PASSWORD',
   'SATVACH_DB_BACKUP_PASSWORD',
   'MINIO_ROOT_PASSWORD',
+  'SATVACH_S3_SECRET_ACCESS_KEY',
+  'SATVACH_BACKUP_S3_SECRET_ACCESS_KEY',
+  'SATVACH_BACKUP_PRUNE_S3_SECRET_ACCESS_KEY',
+  'SATVACH_BACKUP_REPLICA_S3_SECRET_ACCESS_KEY',
   'TUNNEL_TOKEN',
 ] as const;
 const isSecretKey = (key: string) => (SECRET_KEYS as readonly string[]).includes(key);

@@ -64,6 +64,9 @@ export async function startServices(): Promise<Services> {
     SATVACH_BACKUP_S3_BUCKET: backendEnv.SATVACH_S3_BUCKET ?? '',
     SATVACH_BACKUP_S3_ACCESS_KEY_ID: backendEnv.SATVACH_S3_ACCESS_KEY_ID ?? '',
     SATVACH_BACKUP_S3_SECRET_ACCESS_KEY: backendEnv.SATVACH_S3_SECRET_ACCESS_KEY ?? '',
+    // s3rver has one key pair and no policies: the retention identity is the same key here (moto.ts proves the split).
+    SATVACH_BACKUP_PRUNE_S3_ACCESS_KEY_ID: backendEnv.SATVACH_S3_ACCESS_KEY_ID ?? '',
+    SATVACH_BACKUP_PRUNE_S3_SECRET_ACCESS_KEY: backendEnv.SATVACH_S3_SECRET_ACCESS_KEY ?? '',
     SATVACH_BACKUP_S3_PREFIX: `test-${randomBytes(4).toString('hex')}`,
     ...overrides,
   });

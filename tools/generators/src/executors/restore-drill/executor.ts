@@ -1,5 +1,5 @@
 import { type ExecutorContext } from '@nx/devkit';
-import { DEFAULT_RESTORE_JOBS, restoreDrill } from '@satvach/backup';
+import { DEFAULT_RESTORE_JOBS, restoreDrill, type DrillSource } from '@satvach/backup';
 import { reportFailure } from '../executor-context.ts';
 import { configFor, nxLogger } from '../backup/executor.ts';
 
@@ -8,16 +8,22 @@ export interface RestoreDrillOptions {
   keep?: boolean;
   jobs?: number;
   envFile?: string;
+  from?: DrillSource;
 }
 
-export const RESTORE_DRILL_DEFAULTS = { keep: false, jobs: DEFAULT_RESTORE_JOBS } as const;
+export const RESTORE_DRILL_DEFAULTS = { keep: false, jobs: DEFAULT_RESTORE_JOBS, from: 'primary' } as const;
 
 export default async function restoreDrillExecutor(options: RestoreDrillOptions, context: ExecutorContext) {
   try {
     const config = configFor(options.envFile, context);
     const record = await restoreDrill(
       config,
-      { stamp: options.timestamp, keep: options.keep ?? RESTORE_DRILL_DEFAULTS.keep, jobs: options.jobs ?? RESTORE_DRILL_DEFAULTS.jobs },
+      {
+        stamp: options.timestamp,
+        keep: options.keep ?? RESTORE_DRILL_DEFAULTS.keep,
+        jobs: options.jobs ?? RESTORE_DRILL_DEFAULTS.jobs,
+        from: options.from ?? RESTORE_DRILL_DEFAULTS.from,
+      },
       { log: nxLogger, tty: process.stderr.isTTY === true },
     );
     return { success: record.ok };
