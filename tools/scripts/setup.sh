@@ -5,6 +5,10 @@
 # Idempotent: each step checks first and reuses what is there.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+# Every step says how long it took: a cold machine (apt, base images, Go builds) and a warm re-run
+# (all reused) should both be visible in CI's log.
+step_started=$SECONDS
+step_done() { echo "setup: $1 ($((SECONDS - step_started)) s)"; step_started=$SECONDS; }
 
 packages=(postgresql-15-postgis-3 docker.io docker-registry docker-compose mmdebstrap curl git ca-certificates wrk python3-venv)
 missing=()
@@ -20,6 +24,7 @@ if [ "${#missing[@]}" -gt 0 ]; then
   apt-get update -qq
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
+step_done "Debian packages"
 
 # actionlint (workflow checks in libs/ci's tests), built from the Go module proxy into a cache dir.
 ACTIONLINT_VERSION=v1.7.12
@@ -35,8 +40,12 @@ if [ ! -x "$ACTIONLINT_DIR/actionlint" ]; then
   mkdir -p "$ACTIONLINT_DIR"
   GOBIN="$ACTIONLINT_DIR" "$go_bin" install "github.com/rhysd/actionlint/cmd/actionlint@$ACTIONLINT_VERSION"
 fi
+step_done "actionlint $ACTIONLINT_VERSION"
 
 bash apps/backend/scripts/setup-venv.sh
+step_done "backend virtualenv"
 bash tools/scripts/setup-moto.sh
+step_done "moto"
 bash tools/scripts/docker-harness.sh
+step_done "Docker harness (engine, local base images, registry)"
 echo "setup: done"
