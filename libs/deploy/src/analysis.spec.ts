@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { analyseWindow, parseEdgeLog, percentile } from './analysis.ts';
+import { analyseWindow, maxCanaryShare, parseEdgeLog, percentile } from './analysis.ts';
 import { parseDeployConfig } from './config.ts';
 import { documentedConfig } from './testing/documented.ts';
 
@@ -48,7 +48,7 @@ describe('edge access log', () => {
 });
 
 describe('canary analysis window', () => {
-  const judge = (lines: string[]) => analyseWindow(parseEdgeLog(lines.join('\n')), ports, limits);
+  const judge = (lines: string[], weight = 10) => analyseWindow(parseEdgeLog(lines.join('\n')), ports, limits, weight);
 
   it('passes a canary that behaves like stable', () => {
     const result = judge([...traffic(addresses.stable, 900, 1, 0.02), ...traffic(addresses.canary, 100, 0, 0.021)]);
@@ -76,5 +76,35 @@ describe('canary analysis window', () => {
 
   it('a 5xx share stable shares too is not the canary\'s fault', () => {
     expect(judge([...traffic(addresses.stable, 900, 90, 0.02), ...traffic(addresses.canary, 100, 10, 0.02)]).verdict).toBe('pass');
+  });
+
+  it('fails a canary that received far more than its weight, with the share and the weight in the reason', () => {
+    // Stable failed over: its attempts refused and retried at the canary, then none sent to it at all.
+    const refused = Array.from({ length: 30 }, () => line(`${addresses.stable}, ${addresses.canary}`, 200, '0.000, 0.020', 0.03, '502, 200'));
+    const result = judge([...refused, ...traffic(addresses.stable, 100, 0, 0.02), ...traffic(addresses.canary, 600, 0, 0.02)]);
+    expect(result.verdict).toBe('fail');
+    expect(result.canaryShare).toBeCloseTo(630 / 760);
+    expect(result.reasons).toEqual(['canary received 82.9 % of the requests (630 of 760) at a weight of 10 %: more than 20.0 %, so the edge is sending it stable\'s traffic (30 stable 5xx in the window)']);
+    // The canary itself answered everything well: only the share tells.
+    expect(result.canary.errors5xx).toBe(0);
+  });
+
+  it('passes a share near the weight and fails one above 2 × the weight', () => {
+    expect(judge([...traffic(addresses.stable, 820, 0, 0.02), ...traffic(addresses.canary, 180, 0, 0.02)]).verdict).toBe('pass');
+    const over = judge([...traffic(addresses.stable, 790, 0, 0.02), ...traffic(addresses.canary, 210, 0, 0.02)]);
+    expect(over.verdict).toBe('fail');
+    expect(over.reasons.join()).toContain('canary received 21.0 % of the requests (210 of 1000) at a weight of 10 %: more than 20.0 %');
+  });
+
+  it('at 50 % the canary fails above 75 % (stable under half of its own share)', () => {
+    expect(maxCanaryShare(10, 2)).toBeCloseTo(0.2);
+    expect(maxCanaryShare(50, 2)).toBeCloseTo(0.75);
+    expect(maxCanaryShare(90, 2)).toBeCloseTo(0.95);
+    expect(judge([...traffic(addresses.stable, 300, 0, 0.02), ...traffic(addresses.canary, 700, 0, 0.02)], 50).verdict).toBe('pass');
+    expect(judge([...traffic(addresses.stable, 200, 0, 0.02), ...traffic(addresses.canary, 800, 0, 0.02)], 50).reasons.join()).toContain('canary received 80.0 % of the requests (800 of 1000) at a weight of 50 %: more than 75.0 %');
+  });
+
+  it('a canary that gets less than its weight is no reason to stop it', () => {
+    expect(judge([...traffic(addresses.stable, 950, 0, 0.02), ...traffic(addresses.canary, 50, 0, 0.02)]).verdict).toBe('pass');
   });
 });

@@ -68,6 +68,8 @@ export interface WindowAnalysis {
   readonly verdict: Verdict;
   readonly stable: VersionStats;
   readonly canary: VersionStats;
+  /** The canary's part of the window's upstream attempts (0–1), whatever its weight was. */
+  readonly canaryShare: number;
   /** Why the verdict is what it is, in words an operator reads in the deploy log. */
   readonly reasons: readonly string[];
 }
@@ -91,14 +93,32 @@ function statsOf(requests: readonly EdgeRequest[]): VersionStats {
 
 const pct = (rate: number) => `${(rate * 100).toFixed(1)} %`;
 
-/** Judges one window: the canary against stable on the same traffic, never on too little data. */
-export function analyseWindow(requests: readonly EdgeRequest[], ports: { stable: number; canary: number }, limits: AnalysisConfig): WindowAnalysis {
+/**
+ * The canary share above which a window fails at `weight` %: `ratio` × the weight, or less where that
+ * reaches 100 (a 50 % canary can not get 2 × 50 %; stable keeping under half of its own share is as telling).
+ */
+export function maxCanaryShare(weight: number, ratio: number): number {
+  return Math.min(weight * ratio, 100 - (100 - weight) / ratio) / 100;
+}
+
+/**
+ * Judges one window: the canary against stable on the same traffic, never on too little data. `weight`
+ * is the canary's share in the edge's upstream (percent); the share it really got is checked against it.
+ */
+export function analyseWindow(requests: readonly EdgeRequest[], ports: { stable: number; canary: number }, limits: AnalysisConfig, weight: number): WindowAnalysis {
   const stable = statsOf(requests.filter((request) => portOf(request.upstream) === ports.stable));
   const canary = statsOf(requests.filter((request) => portOf(request.upstream) === ports.canary));
+  const canaryShare = canary.requests === 0 ? 0 : canary.requests / (canary.requests + stable.requests);
   if (canary.requests < limits.minRequests) {
-    return { verdict: 'insufficient', stable, canary, reasons: [`only ${canary.requests} canary request(s), at least ${limits.minRequests} are needed to judge`] };
+    return { verdict: 'insufficient', stable, canary, canaryShare, reasons: [`only ${canary.requests} canary request(s), at least ${limits.minRequests} are needed to judge`] };
   }
   const reasons: string[] = [];
+  // Weights split requests exactly; a canary with far more is getting stable's traffic (stable failing
+  // or taken out by the edge), and then the comparison below no longer says anything about the canary.
+  const maxShare = maxCanaryShare(weight, limits.maxShareRatio);
+  if (canaryShare > maxShare) {
+    reasons.push(`canary received ${pct(canaryShare)} of the requests (${canary.requests} of ${canary.requests + stable.requests}) at a weight of ${weight} %: more than ${pct(maxShare)}, so the edge is sending it stable's traffic (${stable.errors5xx} stable 5xx in the window)`);
+  }
   const errorIncrease = canary.errorRate - stable.errorRate;
   if (errorIncrease > limits.max5xxIncrease) {
     reasons.push(`canary 5xx ${pct(canary.errorRate)} (${canary.errors5xx}/${canary.requests}) vs stable ${pct(stable.errorRate)}: more than ${pct(limits.max5xxIncrease)} above`);
@@ -107,11 +127,12 @@ export function analyseWindow(requests: readonly EdgeRequest[], ports: { stable:
   if (stable.requests > 0 && canary.p95Ms > stable.p95Ms * limits.maxP95Ratio && canary.p95Ms - stable.p95Ms >= limits.minP95IncreaseMs) {
     reasons.push(`canary p95 ${canary.p95Ms.toFixed(0)} ms vs stable ${stable.p95Ms.toFixed(0)} ms: above ${limits.maxP95Ratio}× and ${limits.minP95IncreaseMs} ms more`);
   }
-  if (reasons.length > 0) return { verdict: 'fail', stable, canary, reasons };
+  if (reasons.length > 0) return { verdict: 'fail', stable, canary, canaryShare, reasons };
   return {
     verdict: 'pass',
     stable,
     canary,
-    reasons: [`canary 5xx ${pct(canary.errorRate)} p95 ${canary.p95Ms.toFixed(0)} ms over ${canary.requests} requests; stable 5xx ${pct(stable.errorRate)} p95 ${stable.p95Ms.toFixed(0)} ms over ${stable.requests}`],
+    canaryShare,
+    reasons: [`canary 5xx ${pct(canary.errorRate)} p95 ${canary.p95Ms.toFixed(0)} ms over ${canary.requests} requests (${pct(canaryShare)} at weight ${weight} %); stable 5xx ${pct(stable.errorRate)} p95 ${stable.p95Ms.toFixed(0)} ms over ${stable.requests}`],
   };
 }

@@ -24,6 +24,12 @@ const AnalysisSchema = z.strictObject({
   /** …or when its p95 latency is above stable's × this and at least `minP95IncreaseMs` above it. */
   maxP95Ratio: z.number().min(1).default(1.5),
   minP95IncreaseMs: z.number().min(0).default(50),
+  /**
+   * …or when it received far more than its weight of the window's requests: above weight × this (and
+   * above 100 − (100 − weight) / this, so a 50 % step is covered too). That is the edge sending it
+   * stable's traffic, which no error rate shows.
+   */
+  maxShareRatio: z.number().gt(1).default(2),
   /** Failed windows, over the whole canary, that trigger the automatic rollback. */
   maxFailedChecks: z.number().int().min(1).default(2),
   /** Passing windows each step must show before traffic moves to the next step. */

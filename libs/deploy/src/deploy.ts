@@ -337,7 +337,7 @@ async function runCanary(ctx: Context, initial: DeployState, candidate: Candidat
     let from = ctx.now();
     while (passed < limits.checksPerStep) {
       await ctx.sleep(limits.intervalSeconds * 1000);
-      const analysis = analyseWindow(parseEdgeLog(await ctx.docker.logsSince(ctx.config.edge.container, from)), ports, limits);
+      const analysis = analyseWindow(parseEdgeLog(await ctx.docker.logsSince(ctx.config.edge.container, from)), ports, limits, step);
       windows.push(analysis);
       ctx.log(`canary ${step} %: ${analysis.verdict} — ${analysis.reasons.join('; ')}`);
       if (analysis.verdict === 'insufficient') {

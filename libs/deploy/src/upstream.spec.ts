@@ -15,8 +15,15 @@ describe('upstream config', () => {
 
   it('a canary: weights that are the shares, the releases in the header', () => {
     const text = renderShares(config, { blue: 90, green: 10 }, { blue: 'v1', green: 'v2' });
-    expect(text).toContain('  server 127.0.0.1:8001 weight=90;\n  server 127.0.0.1:8002 weight=10;\n');
+    expect(text).toContain('  server 127.0.0.1:8001 weight=90 max_fails=0;\n  server 127.0.0.1:8002 weight=10 max_fails=0;\n');
     expect(text).toContain('# blue: v1 (90 %)\n# green: v2 (10 %)\n');
+  });
+
+  it('a split never lets nginx take a colour out (max_fails=0 on every server, no fail_timeout)', () => {
+    const text = renderShares(config, { blue: 50, green: 50 }, { blue: 'v1', green: 'v2' });
+    const servers = text.split('\n').filter((line) => line.trimStart().startsWith('server '));
+    expect(servers).toEqual(['  server 127.0.0.1:8001 weight=50 max_fails=0;', '  server 127.0.0.1:8002 weight=50 max_fails=0;']);
+    expect(text).not.toContain('fail_timeout');
   });
 
   it('a colour with no share is left out (nginx has no weight 0)', () => {

@@ -3,8 +3,13 @@
 import { Agent, get } from 'node:http';
 
 export interface LoadSample {
-  /** When the request was sent (ms since epoch). */
+  /** When the request was due by the rate (ms since epoch). */
   readonly at: number;
+  /**
+   * When it got a connection and went to the edge. Later than `at` when all connections are busy: on a
+   * loaded machine the queue grows by seconds, and a request due during one step is routed in a later one.
+   */
+  readonly sentAt: number;
   readonly ms: number;
   /** HTTP status, or 0 when no response came. */
   readonly status: number;
@@ -24,7 +29,10 @@ export interface LoadReport {
    * idle keep-alive connections when a reload retires its old workers.
    */
   readonly resentOnClosedConnection: number;
+  /** Answers by release, of the requests that went out (`sentAt`) in [from, until). */
   byRelease(from?: number, until?: number): Record<string, number>;
+  /** The longest a request waited for a free connection (ms). */
+  readonly maxQueuedMs: number;
   /** The first few requests that failed or were not 2xx, for an assertion's message. */
   problems(): string;
 }
@@ -50,13 +58,17 @@ export function startLoad(options: LoadOptions): LoadRun {
 
   const once = (sentAt: number, retry: boolean): Promise<void> =>
     new Promise((resolve) => {
+      let outAt = Date.now();
       // The resend goes over a new connection: another idle one may be closing too.
       const request = get(options.url, { agent: retry ? false : agent, timeout: 10_000 }, (response) => {
         response.resume();
         response.on('end', () => {
-          samples.push({ at: sentAt, ms: Date.now() - sentAt, status: response.statusCode ?? 0, release: String(response.headers['x-satvach-release'] ?? '') });
+          samples.push({ at: sentAt, sentAt: outAt, ms: Date.now() - sentAt, status: response.statusCode ?? 0, release: String(response.headers['x-satvach-release'] ?? '') });
           resolve();
         });
+      });
+      request.on('socket', () => {
+        outAt = Date.now();
       });
       request.on('timeout', () => request.destroy(new Error('no answer within 10 s')));
       request.on('error', (error: NodeJS.ErrnoException) => {
@@ -66,7 +78,7 @@ export function startLoad(options: LoadOptions): LoadRun {
           resolve(once(sentAt, true));
           return;
         }
-        samples.push({ at: sentAt, ms: Date.now() - sentAt, status: 0, release: '', error: `${error.code ?? ''} ${error.message}`.trim() });
+        samples.push({ at: sentAt, sentAt: outAt, ms: Date.now() - sentAt, status: 0, release: '', error: `${error.code ?? ''} ${error.message}`.trim() });
         resolve();
       });
     });
@@ -95,13 +107,14 @@ export function startLoad(options: LoadOptions): LoadRun {
         failed: sorted.filter((sample) => sample.status === 0).length,
         non2xx: sorted.filter((sample) => sample.status !== 0 && (sample.status < 200 || sample.status > 299)).length,
         resentOnClosedConnection: resent,
+        maxQueuedMs: Math.max(0, ...sorted.map((sample) => sample.sentAt - sample.at)),
         problems() {
           const bad = sorted.filter((sample) => sample.status < 200 || sample.status > 299);
           return JSON.stringify({ bad: bad.length, first: bad.slice(0, 5).map((sample) => ({ ...sample, at: new Date(sample.at).toISOString() })) });
         },
         byRelease(from = 0, until = Number.POSITIVE_INFINITY) {
           const counts: Record<string, number> = {};
-          for (const sample of sorted) if (sample.at >= from && sample.at < until) counts[sample.release] = (counts[sample.release] ?? 0) + 1;
+          for (const sample of sorted) if (sample.sentAt >= from && sample.sentAt < until) counts[sample.release] = (counts[sample.release] ?? 0) + 1;
           return counts;
         },
       };
