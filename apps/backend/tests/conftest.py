@@ -4,9 +4,6 @@ The database has the stack's roles: migrations run as the owner, the app and the
 own connection as the app role (satvach.bootstrap_roles).
 """
 
-import os
-import subprocess
-import sys
 from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import AbstractAsyncContextManager, ExitStack, asynccontextmanager
 
@@ -21,7 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 from devtools.local_services import Endpoints, MissingRealPart, ServiceError, session_services
 from satvach.main import create_app
 from satvach.settings import Settings
-from support import BACKEND_DIR, TEST_PHOTO_MAX_BYTES, bucket_keys
+from support import TEST_PHOTO_MAX_BYTES, bucket_keys, migrate
 
 ClientFactory = Callable[[Settings], AbstractAsyncContextManager[AsyncClient]]
 
@@ -39,14 +36,7 @@ def endpoints() -> Iterator[Endpoints]:
 @pytest.fixture(scope="session")
 def migrated(endpoints: Endpoints) -> Endpoints:
     """The real migrate command, `alembic upgrade head`, run once as the owner role."""
-    result = subprocess.run(
-        [sys.executable, "-m", "alembic", "upgrade", "head"],
-        cwd=BACKEND_DIR,
-        env={**os.environ, "SATVACH_DATABASE_URL": endpoints.migrate_database_url},
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    result = migrate(endpoints.migrate_database_url)
     assert result.returncode == 0, f"alembic upgrade head failed:\n{result.stderr}"
     return endpoints
 

@@ -2,6 +2,8 @@
 
 import os
 import socket
+import subprocess
+import sys
 from pathlib import Path
 
 BACKEND_DIR = Path(__file__).resolve().parents[1]
@@ -23,3 +25,15 @@ def closed_port() -> int:
 
 def environment_without_satvach() -> dict[str, str]:
     return {name: value for name, value in os.environ.items() if not name.startswith("SATVACH_")}
+
+
+def migrate(database_url: str) -> subprocess.CompletedProcess[str]:
+    """The real migrate command, `alembic upgrade head`, as the stack's migrate job runs it."""
+    return subprocess.run(
+        [sys.executable, "-m", "alembic", "upgrade", "head"],
+        cwd=BACKEND_DIR,
+        env={**os.environ, "SATVACH_DATABASE_URL": database_url},
+        capture_output=True,
+        text=True,
+        check=False,
+    )

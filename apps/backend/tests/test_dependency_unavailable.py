@@ -4,10 +4,7 @@ The database here is a real PostgreSQL + PostGIS cluster of this module's own, s
 with pg_ctl while the app holds pooled connections to it; the session's database stays up.
 """
 
-import os
 import shutil
-import subprocess
-import sys
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -22,7 +19,7 @@ from devtools.local_services import Postgres, database_url, free_port
 from satvach.db import connect, database_unreachable
 from satvach.errors import RETRY_AFTER_S, DependencyDown
 from satvach.settings import Settings
-from support import BACKEND_DIR, closed_port
+from support import closed_port, migrate
 
 PLACE = {"name": "Shaniwar Wada", "category": "park", "lat": 18.5195, "lon": 73.8553}
 JPEG = bytes([0xFF, 0xD8, 0xFF, 0xE0]) + bytes(1024)
@@ -41,14 +38,7 @@ def own_postgres() -> Iterator[tuple[Postgres, str]]:
         postgres.start()
         postgres.ensure_database(port)
         url = database_url(postgres.password, port)
-        migrated = subprocess.run(
-            [sys.executable, "-m", "alembic", "upgrade", "head"],
-            cwd=BACKEND_DIR,
-            env={**os.environ, "SATVACH_DATABASE_URL": url},
-            capture_output=True,
-            text=True,
-            check=False,
-        )
+        migrated = migrate(url)
         assert migrated.returncode == 0, f"alembic upgrade head failed:\n{migrated.stderr}"
         yield postgres, url
     finally:

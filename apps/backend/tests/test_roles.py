@@ -19,7 +19,7 @@ import pytest
 
 from devtools.local_services import Endpoints, new_role_passwords, role_url
 from satvach import bootstrap_roles
-from support import BACKEND_DIR
+from support import migrate
 
 DATABASE = "satvach_roles_test"
 NAMES = {"owner": "rt_owner", "app": "rt_app", "backup": "rt_backup"}
@@ -57,18 +57,6 @@ def run_bootstrap(env: dict[str, str]) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "satvach.bootstrap_roles"],
         env={**clean, **env},
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-
-
-def migrate(url: str) -> subprocess.CompletedProcess[str]:
-    """The real migrate command, as the stack's migrate job runs it."""
-    return subprocess.run(
-        [sys.executable, "-m", "alembic", "upgrade", "head"],
-        cwd=BACKEND_DIR,
-        env={**os.environ, "SATVACH_DATABASE_URL": url},
         capture_output=True,
         text=True,
         check=False,

@@ -5,7 +5,7 @@ import { type BackupConfig } from './config.ts';
 import { type Logger } from './logger.ts';
 import { restore } from './restore.ts';
 import { BackupStore } from './store.ts';
-import { startServices, type Services } from './testing/services.ts';
+import { rejection, startServices, type Services } from './testing/services.ts';
 
 // Faults injected into the real servers while a backup streams: PostgreSQL stopped mid-dump, the S3
 // server killed mid-upload. Each must leave the earlier backup and latest.json as they were, and no
@@ -27,15 +27,6 @@ function faultOnFirstProgress(fault: () => Promise<void>): { progressWrite: (tex
     },
     fired: () => firing,
   };
-}
-
-async function rejection(promise: Promise<unknown>): Promise<Error> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as Error;
-  }
-  throw new Error('expected the backup to fail');
 }
 
 async function expectOnlyTheEarlierBackup(earlierStamp: string): Promise<void> {

@@ -11,7 +11,7 @@ import { formatCatalog } from './report.ts';
 import { BackupStore, s3ClientConfig } from './store.ts';
 import { digest } from './streams.ts';
 import { startMoto, type Keys, type MotoServer } from './testing/moto.ts';
-import { startServices, type Services } from './testing/services.ts';
+import { rejection, startServices, type Services } from './testing/services.ts';
 
 // The off-host replica (3-2-1) on two real S3 endpoints: two moto servers, each enforcing the backup
 // writer's policy (put/get/list, no delete) for its own key. The replica is stopped mid-backup in the
@@ -75,15 +75,6 @@ async function storedSha256(server: MotoServer, bucket: string, key: string): Pr
   const check = digest();
   for await (const chunk of (response.Body as NodeJS.ReadableStream).pipe(check.stream)) void chunk;
   return check.result().sha256;
-}
-
-async function rejection(promise: Promise<unknown>): Promise<Error> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as Error;
-  }
-  throw new Error('expected the backup to fail');
 }
 
 describe('a backup with an off-host replica', () => {
