@@ -130,7 +130,6 @@ describe('workflow files', () => {
     expect(deploy.if).toBe("needs.plan.outputs.images != ''");
     expect(deploy.needs).toEqual(['plan', 'publish']);
     expect(runOf('deploy')).toContain('npx nx run backend:deploy --strategy=canary --manifest=/var/lib/satvach/deploy/release.json');
-    expect(runOf('deploy')).toContain('npx nx run stack:up -c production --profiles=backup --releaseManifest=/var/lib/satvach/deploy/release.json');
     expect(runOf('deploy')).toContain('scp -i ~/.ssh/deploy_key dist/release/manifest.json');
   });
 });

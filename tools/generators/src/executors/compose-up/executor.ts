@@ -27,8 +27,12 @@ export interface ComposeUpOptions {
 /**
  * The image of each service that runs our code: the option naming it, else the released digest from
  * `--releaseManifest` (CD's, so production runs exactly what was pushed), else built now through the
- * project's docker-build target. The backup image only when the backup profile runs.
+ * project's docker-build target — except when a release is given: a host running a release never
+ * builds, so an image the release does not list must be named. The backup image only when the
+ * backup profile runs.
  */
+const OPTION_OF: Record<string, string> = { SATVACH_BACKEND_IMAGE: '--backendImage', SATVACH_EDGE_IMAGE: '--edgeImage', SATVACH_BACKUP_IMAGE: '--backupImage' };
+
 async function resolveImages(options: ComposeUpOptions, context: ExecutorContext) {
   const release = options.releaseManifest === undefined ? undefined : loadReleaseManifest(resolve(context.root, options.releaseManifest));
   const wanted = [
@@ -42,6 +46,9 @@ async function resolveImages(options: ComposeUpOptions, context: ExecutorContext
     if (given ?? released) {
       images[variable] = (given ?? released) as string;
       continue;
+    }
+    if (release !== undefined) {
+      throw new Error(`${project} is not in the release ${options.releaseManifest}: name the image that runs now (${OPTION_OF[variable]}=<image@digest>); a release is never mixed with local builds`);
     }
     for await (const result of await runExecutor({ project, target: 'docker-build', configuration: options.buildConfiguration }, {}, context)) {
       if (!result.success) throw new Error(`docker-build ${project} failed; see above`);
