@@ -19,6 +19,7 @@ import pytest
 
 from devtools.local_services import Endpoints, new_role_passwords, role_url
 from satvach import bootstrap_roles
+from satvach.db import database_unreachable
 from support import migrate
 
 DATABASE = "satvach_roles_test"
@@ -144,6 +145,21 @@ async def test_app_role_has_no_ddl_no_programs_no_catalog_secrets(roles_db: Role
         "files": False,
         "programs": False,
     }
+
+
+async def test_app_role_at_its_connection_limit_is_refused_as_unavailable(
+    roles_db: RolesDatabase,
+) -> None:
+    """The limit holds for real, and the refusal is a "try again soon" (503), not a broken query."""
+    held = [await connect(roles_db.url("app")) for _ in range(CONNECTION_LIMIT)]
+    try:
+        with pytest.raises(asyncpg.TooManyConnectionsError) as refused_one:
+            await connect(roles_db.url("app"))
+    finally:
+        for conn in held:
+            await conn.close()
+    assert refused_one.value.sqlstate == "53300"
+    assert database_unreachable(refused_one.value)
 
 
 async def test_app_role_reads_and_writes_places_with_postgis(roles_db: RolesDatabase) -> None:

@@ -53,7 +53,7 @@ if [ -n "$upstream_file" ] || [ -n "${SATVACH_API_UPSTREAM:-}" ]; then
 fi
 
 # SATVACH_EDGE_TRUSTED_PROXY: the tunnel connector's address(es), comma-separated; each an IPv4
-# address or CIDR of /24 or narrower, or an IPv6 one of /120 or narrower. Whoever is trusted names the
+# address or CIDR of /29 or narrower, or an IPv6 one of /125 or narrower. Whoever is trusted names the
 # client for the logs and the per-client rate limit, so a whole private range (any container, any
 # neighbour on it) is refused rather than trusted.
 trusted_proxy="${SATVACH_EDGE_TRUSTED_PROXY:-127.0.0.1,::1}"
@@ -91,9 +91,9 @@ for entry in $(echo "$trusted_proxy" | tr , ' '); do
       ;;
   esac
   if ipv4 "$address"; then
-    widest=24 bits=32
+    widest=29 bits=32
   elif ipv6 "$address"; then
-    widest=120 bits=128
+    widest=125 bits=128
   else
     bad_proxy "$entry" "is not an IPv4 or IPv6 address or CIDR"
   fi

@@ -39,7 +39,7 @@ describe('loadStackEnv', () => {
     expect(env.POSTGRES_DB).toBe('satvach');
     expect(composeEnv.SATVACH_EDGE_RATE_BURST).toBe('40');
     expect(secrets).toEqual(['correct-horse-battery', 'owner-password-1', 'app-password-123', 'backup-password-1', 'minio-secret-123', 'backend-secret-1', 'backup-secret-1', 'prune-secret-1']);
-    expect(env).toMatchObject({ SATVACH_DB_OWNER_USER: 'satvach_owner', SATVACH_DB_APP_USER: 'satvach_app', SATVACH_DB_BACKUP_USER: 'satvach_backup', SATVACH_DB_APP_CONNECTION_LIMIT: 40 });
+    expect(env).toMatchObject({ SATVACH_DB_OWNER_USER: 'satvach_owner', SATVACH_DB_APP_USER: 'satvach_app', SATVACH_DB_BACKUP_USER: 'satvach_backup', SATVACH_DB_APP_CONNECTION_LIMIT: 64 });
     expect(env.SATVACH_S3_ACCESS_KEY_ID).toBe('satvach-backend');
     expect(env.SATVACH_BACKUP_S3_ACCESS_KEY_ID).toBe('satvach-backup');
     expect(env.SATVACH_BACKUP_PRUNE_S3_ACCESS_KEY_ID).toBe('satvach-retention');
@@ -110,13 +110,24 @@ describe('loadStackEnv', () => {
 
   it('takes the backup image only pinned: by digest or an immutable tag, never :latest or untagged', () => {
     const digest = `sha256:${'a'.repeat(64)}`;
-    const load = (image: string) => loadStackEnv({ envFile: write('.env', `${VALID}SATVACH_BACKUP_IMAGE=${image}\n`), processEnv: {} });
+    const load = (image: string) => loadStackEnv({ envFile: write('.env', `${VALID}SATVACH_BACKUP_IMAGE=${image}\n`), processEnv: {}, profiles: ['backup'] });
     expect(load(`ghcr.io/satvach/backup@${digest}`).env.SATVACH_BACKUP_IMAGE).toBe(`ghcr.io/satvach/backup@${digest}`);
     expect(load('127.0.0.1:5000/satvach/backup:sha-1a2b3c4').env.SATVACH_BACKUP_IMAGE).toBe('127.0.0.1:5000/satvach/backup:sha-1a2b3c4');
     for (const moving of ['ghcr.io/satvach/backup:latest', 'ghcr.io/satvach/backup']) {
       const [problem] = problemsOf(() => load(moving));
       expect(problem).toMatch(/^SATVACH_BACKUP_IMAGE: .*pin it by digest \(name@sha256:…, from the release manifest\)/);
     }
+    // Without the backup profile nothing runs that image: an older .env's :latest stops nothing.
+    const withoutProfile = loadStackEnv({ envFile: write('.env', `${VALID}SATVACH_BACKUP_IMAGE=ghcr.io/satvach/backup:latest\n`), processEnv: {} });
+    expect(withoutProfile.env.SATVACH_BACKUP_IMAGE).toBeUndefined();
+  });
+
+  it('refuses the tunnel profile unless the edge is told it sits behind the tunnel', () => {
+    const envFile = write('.env', `${VALID}TUNNEL_TOKEN=${'t'.repeat(40)}\n`);
+    expect(problemsOf(() => loadStackEnv({ envFile, processEnv: {}, profiles: ['tunnel'] }))).toEqual([
+      expect.stringMatching(/^SATVACH_EDGE_BEHIND_TUNNEL: must be true with the tunnel profile/),
+    ]);
+    expect(loadStackEnv({ envFile, processEnv: { SATVACH_EDGE_BEHIND_TUNNEL: 'true' }, profiles: ['tunnel'] }).env.SATVACH_EDGE_BEHIND_TUNNEL).toBe('true');
   });
 
   it('wraps every secret as a Secret for compose: rendering it shows ***, the value is only revealed', () => {
@@ -156,8 +167,8 @@ describe('loadStackEnv', () => {
     const envFile = write('.env', VALID);
 
     expect(loadStackEnv({ envFile, processEnv: {} }).composeEnv.SATVACH_EDGE_TRUSTED_PROXY).toBe('127.0.0.1,::1');
-    const pinned = loadStackEnv({ envFile, processEnv: { SATVACH_EDGE_TRUSTED_PROXY: '172.30.99.10, fd00:99::10/128, 10.9.8.0/24' } });
-    expect(pinned.env.SATVACH_EDGE_TRUSTED_PROXY).toBe('172.30.99.10, fd00:99::10/128, 10.9.8.0/24');
+    const pinned = loadStackEnv({ envFile, processEnv: { SATVACH_EDGE_TRUSTED_PROXY: '172.30.99.10, fd00:99::10/128, 10.9.8.0/29' } });
+    expect(pinned.env.SATVACH_EDGE_TRUSTED_PROXY).toBe('172.30.99.10, fd00:99::10/128, 10.9.8.0/29');
   });
 
   it('refuses a trusted proxy that is a whole range or not an address, naming the key and the entry', () => {
@@ -165,9 +176,9 @@ describe('loadStackEnv', () => {
     const problems = (value: string) => problemsOf(() => loadStackEnv({ envFile, processEnv: { SATVACH_EDGE_TRUSTED_PROXY: value } }));
 
     expect(problems('172.16.0.0/12')).toEqual([
-      "SATVACH_EDGE_TRUSTED_PROXY: '172.16.0.0/12' is wider than /24: trusting a whole range lets anyone on it forge client addresses (give the tunnel connector's own address, e.g. 127.0.0.1,::1 when it shares the edge's network)",
+      "SATVACH_EDGE_TRUSTED_PROXY: '172.16.0.0/12' is wider than /29: trusting a whole range lets anyone on it forge client addresses (give the tunnel connector's own address, e.g. 127.0.0.1,::1 when it shares the edge's network)",
     ]);
-    expect(problems('127.0.0.1,fd00::/64')).toEqual([expect.stringMatching(/^SATVACH_EDGE_TRUSTED_PROXY: 'fd00::\/64' is wider than \/120/)]);
+    expect(problems('127.0.0.1,fd00::/64')).toEqual([expect.stringMatching(/^SATVACH_EDGE_TRUSTED_PROXY: 'fd00::\/64' is wider than \/125/)]);
     expect(problems('cloudflared')).toEqual([expect.stringMatching(/^SATVACH_EDGE_TRUSTED_PROXY: 'cloudflared' is not an IPv4 or IPv6 address or CIDR/)]);
     expect(problems('10.0.0.1/33')).toEqual([expect.stringMatching(/'10.0.0.1\/33' has a prefix length beyond \/32/)]);
     expect(problems('10.0.0.1/x')).toEqual([expect.stringMatching(/'10.0.0.1\/x' has a malformed prefix length/)]);
@@ -175,7 +186,7 @@ describe('loadStackEnv', () => {
   });
 
   it('requires the tunnel token only with the tunnel profile', () => {
-    const envFile = write('.env', VALID);
+    const envFile = write('.env', `${VALID}SATVACH_EDGE_BEHIND_TUNNEL=true\n`);
 
     expect(() => loadStackEnv({ envFile, processEnv: {} })).not.toThrow();
     expect(problemsOf(() => loadStackEnv({ envFile, processEnv: {}, profiles: ['tunnel'] }))).toEqual([

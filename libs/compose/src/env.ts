@@ -39,7 +39,8 @@ const pinnedImageRef = z.string().check((ctx) => {
 const bool = z.enum(['true', 'false'], { message: 'true or false' });
 // The tunnel connector's address(es); edge-entrypoint.sh applies the same rules when the image starts.
 // A whole private range is refused: anyone on it could name any client and spend anyone's rate limit.
-const TRUSTED_PROXY_WIDEST = { v4: 24, v6: 120 } as const;
+// A /29 holds a handful of addresses: a pinned connector or two, never a whole compose subnet.
+const TRUSTED_PROXY_WIDEST = { v4: 29, v6: 125 } as const;
 const trustedProxies = z.string().check((ctx) => {
   const entries = ctx.value.split(',').map((entry) => entry.trim()).filter(Boolean);
   if (entries.length === 0) ctx.issues.push({ code: 'custom', input: ctx.value, message: 'names no address; give the tunnel connector\'s own address, e.g. 127.0.0.1,::1' });
@@ -78,7 +79,7 @@ export const StackEnvSchema = z.object({
   SATVACH_DB_OWNER_PASSWORD: urlSafeSecret(12),
   SATVACH_DB_APP_USER: roleName.default('satvach_app'),
   SATVACH_DB_APP_PASSWORD: urlSafeSecret(12),
-  SATVACH_DB_APP_CONNECTION_LIMIT: z.coerce.number({ message: 'a whole number of connections' }).int('a whole number of connections').min(1, 'at least 1 connection').default(40),
+  SATVACH_DB_APP_CONNECTION_LIMIT: z.coerce.number({ message: 'a whole number of connections' }).int('a whole number of connections').min(1, 'at least 1 connection').default(64),
   SATVACH_DB_BACKUP_USER: roleName.default('satvach_backup'),
   SATVACH_DB_BACKUP_PASSWORD: urlSafeSecret(12),
   MINIO_ROOT_USER: s3KeyId.default('satvach'),
@@ -161,7 +162,7 @@ export interface LoadStackEnvInput {
   envFile: string;
   /** The process environment; it wins over the file, as with compose. */
   processEnv: Readonly<Record<string, string | undefined>>;
-  /** Profiles that will be started: `tunnel` makes TUNNEL_TOKEN required. */
+  /** Profiles that will be started: `tunnel` requires TUNNEL_TOKEN and SATVACH_EDGE_BEHIND_TUNNEL=true; `backup` checks SATVACH_BACKUP_IMAGE. */
   profiles?: readonly string[];
 }
 
@@ -218,6 +219,8 @@ export function loadStackEnv(input: LoadStackEnvInput): LoadedStackEnv {
     delete merged[fileKey];
   }
   for (const key of Object.keys(merged)) if (merged[key] === '') delete merged[key];
+  // Only the backup profile runs that image; an older .env's moving default must not stop the rest.
+  if (!input.profiles?.includes('backup')) delete merged.SATVACH_BACKUP_IMAGE;
 
   const parsed = StackEnvSchema.safeParse(merged);
   if (!parsed.success) {
@@ -230,6 +233,11 @@ export function loadStackEnv(input: LoadStackEnvInput): LoadedStackEnv {
   }
   if (parsed.success && input.profiles?.includes('tunnel') && !parsed.data.TUNNEL_TOKEN) {
     problems.push('TUNNEL_TOKEN (or TUNNEL_TOKEN_FILE): missing; the tunnel profile needs it');
+  }
+  if (parsed.success && input.profiles?.includes('tunnel') && parsed.data.SATVACH_EDGE_BEHIND_TUNNEL !== 'true') {
+    // cloudflared shares the edge's network: without the real-IP rules every visitor is the local
+    // connector — one rate-limit bucket for all, and /health/ready answered to the internet.
+    problems.push('SATVACH_EDGE_BEHIND_TUNNEL: must be true with the tunnel profile, so the edge takes the visitor from CF-Connecting-IP instead of treating everyone as the local connector');
   }
   if (parsed.success) problems.push(...roleNameClashes(parsed.data));
   if (problems.length > 0 || !parsed.success) throw new StackEnvError(problems, input.envFile);

@@ -43,8 +43,10 @@ describe('deploy input', () => {
     expect(commands).toEqual([]);
 
     writeFileSync(envFile, 'SATVACH_LOG_LEVEL=info\n');
-    chmodSync(envFile, 0o644);
-    await expect(deploy(config, { strategy: 'blue-green', image: 'backend:v2' }, deps)).rejects.toThrow(`every user on this host may read it (mode 0644): run \`chmod 600 ${envFile}\``);
+    for (const mode of [0o644, 0o640]) {
+      chmodSync(envFile, mode);
+      await expect(deploy(config, { strategy: 'blue-green', image: 'backend:v2' }, deps)).rejects.toThrow(`users other than its owner may read it (mode 0${mode.toString(8)}): run \`chmod 600 ${envFile}\``);
+    }
     expect(commands).toEqual([]);
   });
 });

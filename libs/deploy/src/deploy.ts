@@ -133,8 +133,8 @@ function requireEnvFile(ctx: Context, state: DeployState): void {
     throw new DeployError(`the service env file ${file} (envFile in the deploy config) does not exist; create it (runbooks/deploy/README.md, "Setting up a host"); traffic stays on ${servingLine(state)}`);
   }
   const mode = statSync(file).mode & 0o777;
-  if ((mode & 0o007) !== 0) {
-    throw new DeployError(`the service env file ${file} holds secrets but every user on this host may read it (mode ${mode.toString(8).padStart(4, '0')}): run \`chmod 600 ${file}\`; traffic stays on ${servingLine(state)}`);
+  if ((mode & 0o077) !== 0) {
+    throw new DeployError(`the service env file ${file} holds secrets but users other than its owner may read it (mode ${mode.toString(8).padStart(4, '0')}): run \`chmod 600 ${file}\`; traffic stays on ${servingLine(state)}`);
   }
   const problems = envFileProblems(readFileSync(file));
   if (problems.length > 0) {

@@ -35,13 +35,14 @@ SUPERUSER_URL_KEY = "SATVACH_BOOTSTRAP_DATABASE_URL"
 DEFAULT_OWNER = "satvach_owner"
 DEFAULT_APP = "satvach_app"
 DEFAULT_BACKUP = "satvach_backup"
-DEFAULT_APP_CONNECTION_LIMIT = 40
+DEFAULT_APP_CONNECTION_LIMIT = 64
 SCRAM_ITERATIONS = 4096
 
 # Role names go into SQL as quoted identifiers; passwords into URLs (as in the stack env's rules).
 _ROLE_NAME = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
 _PASSWORD = re.compile(r"^[A-Za-z0-9._~-]{12,}$")
-# Serialises concurrent bootstraps (two stacks' jobs, a test and a job): any constant key will do.
+# Serialises concurrent bootstraps of one database (a re-run while a job still runs). Advisory locks
+# are per database while roles are cluster-wide, so bootstraps of two databases are not serialised.
 _LOCK_KEY = 0x5A7BAC11
 
 

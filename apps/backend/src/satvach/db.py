@@ -50,9 +50,10 @@ def create_engine(settings: Settings) -> AsyncEngine:
     )
 
 
-# SQLSTATE class 08 (connection exception) and 57P01-03 (admin shutdown, crash shutdown, cannot
-# connect now: a server stopping, restarting or still starting).
-_UNREACHABLE_SQLSTATES = ("08", "57P01", "57P02", "57P03")
+# SQLSTATE class 08 (connection exception), 57P01-03 (admin shutdown, crash shutdown, cannot connect
+# now: a server stopping, restarting or still starting) and 53300 (too many connections: the app
+# role's CONNECTION LIMIT or max_connections) — each "try again soon", not a broken query.
+_UNREACHABLE_SQLSTATES = ("08", "57P01", "57P02", "57P03", "53300")
 
 
 def database_unreachable(exc: BaseException) -> bool:

@@ -223,7 +223,7 @@ describe('edge settings', () => {
     const result = await docker(['run', '--rm', '--network', 'host', '-e', 'SATVACH_EDGE_BEHIND_TUNNEL=true', '-e', 'SATVACH_EDGE_TRUSTED_PROXY=127.0.0.1,172.16.0.0/12', readManifest('frontend').imageId], { reject: false, all: true });
 
     expect(result.exitCode).toBe(64);
-    expect(String(result.all)).toContain("edge: SATVACH_EDGE_TRUSTED_PROXY: '172.16.0.0/12' is wider than /24");
+    expect(String(result.all)).toContain("edge: SATVACH_EDGE_TRUSTED_PROXY: '172.16.0.0/12' is wider than /29");
   });
 
   it('refuses to start on a malformed setting, naming it', async () => {
