@@ -51,7 +51,7 @@ describe('backup image', () => {
     pings.length = 0;
     const result = await docker(['run', '--rm', '--network', 'host', ...dockerEnv(env), tag, '--once'], { reject: false, all: true });
     expect(result.exitCode, String(result.all)).toBe(0);
-    expect(String(result.all)).toMatch(/backup: done .*\.dump \(\d+ bytes, sha256 [0-9a-f]{64}, 2 tables\); latest → \d{8}T\d{6}Z/);
+    expect(String(result.all)).toMatch(/backup: done .*\.dump \(\d+ bytes, sha256 [0-9a-f]{64}, 2 tables, on primary\); latest → \d{8}T\d{6}Z/);
     expect(String(result.all)).not.toContain(new URL(services.urlFor('x')).password);
     expect(pings.map((ping) => ping.path)).toEqual(['/ping/e2e']);
 
@@ -65,7 +65,7 @@ describe('backup image', () => {
     writeFileSync(envFile, Object.entries(env).map(([key, value]) => `${key}=${value}`).join('\n'), { mode: 0o600 });
     const drill = await nx(['run', 'db:restore-drill', `--envFile=${envFile}`]);
     expect(drill.exitCode, drill.output).toBe(0);
-    expect(drill.output).toMatch(/drill: backup \d{8}T\d{6}Z is restorable/);
+    expect(drill.output).toMatch(/drill: backup \d{8}T\d{6}Z from the primary is restorable/);
     const list = await nx(['run', 'db:backup-list', `--envFile=${envFile}`]);
     expect(list.exitCode, list.output).toBe(0);
     expect(list.output).toMatch(/\d{8}T\d{6}Z +[\d.]+ KiB +no +complete +ok .* latest/);
