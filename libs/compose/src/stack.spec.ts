@@ -119,6 +119,32 @@ describe('stackUp', () => {
     expect(calls).toEqual([]);
   });
 
+  it('a container that goes between `docker ps` and `docker inspect` (compose replacing it) does not fail the wait', async () => {
+    const { run: answering } = dockerAnswering('healthy');
+    let inspections = 0;
+    const run: RunFn = async (command, options) => {
+      if (command.args[0] === 'inspect' && ++inspections === 1) {
+        const db = { Id: 'id-db', Config: { Labels: { 'com.docker.compose.service': 'db' } }, State: { Status: 'running', ExitCode: 0, Health: { Status: 'healthy' } } };
+        throw new CommandFailedError({ command: 'docker inspect id-db id-gone', reason: 'exit', exitCode: 1, stdout: JSON.stringify([db]), stderr: 'Error: No such object: id-gone', durationMs: 1 });
+      }
+      return answering(command, options);
+    };
+
+    const { statuses } = await stackUp(request(), run, quiet);
+
+    expect(inspections).toBeGreaterThan(1);
+    expect(statuses.map((s) => [s.service, s.verdict])).toEqual([['db', 'ready'], ['backend', 'ready']]);
+  });
+
+  it('any other failure of `docker inspect` still fails the wait', async () => {
+    const { run: answering } = dockerAnswering('healthy');
+    const run: RunFn = async (command, options) => {
+      if (command.args[0] === 'inspect') throw new CommandFailedError({ command: 'docker inspect', reason: 'exit', exitCode: 1, stdout: '', stderr: 'Cannot connect to the Docker daemon', durationMs: 1 });
+      return answering(command, options);
+    };
+    await expect(stackUp(request(), run, quiet)).rejects.toThrow('Cannot connect to the Docker daemon');
+  });
+
   it('writes the rendered config as a new 0600 file in a 0700 directory, even over a world-readable older one', async () => {
     const { run } = dockerAnswering('healthy');
     const stateDir = join(dir, 'state');

@@ -1,6 +1,6 @@
 import { chmodSync, existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { type RunFn } from '@satvach/exec';
+import { CommandFailedError, type RunFn } from '@satvach/exec';
 import { composeArgv, type ComposeProject, detectComposeFlavor } from './argv.ts';
 import { appendSecrets, ensureEnvFile, loadStackEnv, missingSecrets, type StackEnv } from './env.ts';
 import { toHostNetwork } from './host-network.ts';
@@ -65,7 +65,16 @@ async function containersOf(run: RunFn, docker: string, projectName: string): Pr
     .split('\n')
     .filter(Boolean);
   if (ids.length === 0) return [];
-  return JSON.parse((await run({ file: docker, args: ['inspect', ...ids] }, { quiet: true })).stdout) as ContainerState[];
+  try {
+    return JSON.parse((await run({ file: docker, args: ['inspect', ...ids] }, { quiet: true })).stdout) as ContainerState[];
+  } catch (error) {
+    // A container may go between `ps` and `inspect` (compose replacing it): docker then prints the
+    // others and exits 1. The next poll sees the replacement.
+    if (error instanceof CommandFailedError && error.stderr.split('\n').every((line) => line.trim() === '' || /No such object/.test(line))) {
+      return JSON.parse(error.stdout || '[]') as ContainerState[];
+    }
+    throw error;
+  }
 }
 
 export class StackFailedError extends Error {
