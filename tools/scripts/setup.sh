@@ -26,20 +26,27 @@ if [ "${#missing[@]}" -gt 0 ]; then
 fi
 step_done "Debian packages"
 
-# actionlint (workflow checks in libs/ci's tests), built from the Go module proxy into a cache dir.
-ACTIONLINT_VERSION=v1.7.12
-ACTIONLINT_DIR="${SATVACH_TOOLS_DIR:-$HOME/.cache/satvach/tools}/actionlint-$ACTIONLINT_VERSION"
-if [ ! -x "$ACTIONLINT_DIR/actionlint" ]; then
+# Go tools are built from the Go module proxy once per machine into a cache dir keyed by version.
+TOOLS_DIR="${SATVACH_TOOLS_DIR:-$HOME/.cache/satvach/tools}"
+build_go_tool() { # name version package-path: leaves $TOOLS_DIR/<name>-<version>/<name>
+  local name=$1 version=$2 package=$3 dir="$TOOLS_DIR/$1-$2" go_bin
+  [ -x "$dir/$name" ] && return
   go_bin="$(command -v go || true)"
   [ -z "$go_bin" ] && [ -x /usr/local/go/bin/go ] && go_bin=/usr/local/go/bin/go
   if [ -z "$go_bin" ]; then
-    echo "setup: actionlint needs Go to build; install golang (apt-get install golang-go, or go.dev/dl) and run again" >&2
+    echo "setup: $name needs Go to build; install golang (apt-get install golang-go, or go.dev/dl) and run again" >&2
     exit 1
   fi
-  echo "setup: building actionlint $ACTIONLINT_VERSION into $ACTIONLINT_DIR"
-  mkdir -p "$ACTIONLINT_DIR"
-  GOBIN="$ACTIONLINT_DIR" "$go_bin" install "github.com/rhysd/actionlint/cmd/actionlint@$ACTIONLINT_VERSION"
-fi
+  echo "setup: building $name $version into $dir"
+  mkdir -p "$dir.partial"
+  GOBIN="$dir.partial" CGO_ENABLED=0 "$go_bin" install "$package@$version"
+  # Renamed only when complete: an interrupted build is redone, never half-used.
+  rm -rf "$dir"; mv "$dir.partial" "$dir"
+}
+
+# actionlint: workflow checks in libs/ci's tests.
+ACTIONLINT_VERSION=v1.7.12
+build_go_tool actionlint "$ACTIONLINT_VERSION" github.com/rhysd/actionlint/cmd/actionlint
 step_done "actionlint $ACTIONLINT_VERSION"
 
 bash apps/backend/scripts/setup-venv.sh
