@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { workspaceRoot } from '@nx/devkit';
@@ -205,6 +205,34 @@ describe('ensureEnvFile', () => {
     expect(readFileSync(envFile, 'utf8')).toBe('A=1\nPOSTGRES_PASSWORD=generated-secret-1\nMINIO_ROOT_PASSWORD=generated-secret-2\n');
     expect(statSync(envFile).mode & 0o777).toBe(0o600);
     expect(ensureEnvFile(envFile, example, () => 'other')).toBeNull();
+  });
+});
+
+describe('ensureEnvFile when a first start is interrupted', () => {
+  it('leaves no env file at all when it stops before the file is whole', () => {
+    const example = write('.env.example', `POSTGRES_PASSWORD=${GENERATED_PLACEHOLDER}\nMINIO_ROOT_PASSWORD=${GENERATED_PLACEHOLDER}\n`);
+    const envFile = join(dir, '.env');
+    let n = 0;
+    const interrupted = () => {
+      if (++n === 2) throw new Error('interrupted');
+      return 'generated-secret-1';
+    };
+
+    expect(() => ensureEnvFile(envFile, example, interrupted)).toThrow('interrupted');
+    expect(existsSync(envFile)).toBe(false);
+    expect(readdirSync(dir).sort()).toEqual(['.env.example']);
+  });
+
+  it('never reuses the temporary file an earlier interrupted start left: the env file is new, whole and 0600', () => {
+    const example = write('.env.example', `A=1\nPOSTGRES_PASSWORD=${GENERATED_PLACEHOLDER}\n`);
+    const envFile = join(dir, '.env');
+    const leftover = write(`.env.${process.pid}.tmp`, 'A=1\nPOSTGRES_PASS');
+    chmodSync(leftover, 0o644);
+
+    expect(ensureEnvFile(envFile, example, () => 'generated-secret-1')).toEqual(['POSTGRES_PASSWORD']);
+    expect(readFileSync(envFile, 'utf8')).toBe('A=1\nPOSTGRES_PASSWORD=generated-secret-1\n');
+    expect(statSync(envFile).mode & 0o777).toBe(0o600);
+    expect(existsSync(leftover)).toBe(false);
   });
 });
 

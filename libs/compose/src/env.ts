@@ -1,4 +1,4 @@
-import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, linkSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parse as parseDotenv } from 'dotenv';
 import { type MaybeSecret, secret } from '@satvach/exec';
@@ -288,6 +288,15 @@ export function ensureEnvFile(envFile: string, exampleFile: string, randomSecret
     generated.push(key);
     return `${key}=${randomSecret()}`;
   });
-  writeFileSync(envFile, text, { mode: 0o600, flag: 'wx' });
+  // Written whole under a temporary name, then linked into place: a first start interrupted mid-write
+  // leaves no half-written env file to be reused later, and a concurrent start cannot overwrite it.
+  const temporary = `${envFile}.${process.pid}.tmp`;
+  rmSync(temporary, { force: true });
+  try {
+    writeFileSync(temporary, text, { mode: 0o600, flag: 'wx' });
+    linkSync(temporary, envFile);
+  } finally {
+    rmSync(temporary, { force: true });
+  }
   return generated;
 }

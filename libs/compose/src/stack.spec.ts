@@ -1,4 +1,5 @@
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CommandFailedError, type Command, revealValue, run as realRun, type RunFn, type RunResult } from '@satvach/exec';
@@ -161,6 +162,29 @@ describe('stackUp', () => {
     expect(statSync(configFile).ino).not.toBe(oldInode);
     expect(statSync(configFile).mode & 0o777).toBe(0o600);
     expect(statSync(stateDir).mode & 0o777).toBe(0o700);
+  });
+
+  it('starts nothing when another program holds a port the stack publishes, naming the port and its setting', async () => {
+    const holder = createServer();
+    await new Promise<void>((resolve) => holder.listen({ host: '127.0.0.1', port: 0 }, resolve));
+    const port = (holder.address() as { port: number }).port;
+    const calls: Command[] = [];
+    const run: RunFn = async (command) => {
+      calls.push(command);
+      const args = command.args.map(String);
+      if (args.includes('config')) return ok(`services:\n  edge:\n    image: edge\n    ports: [{ host_ip: 127.0.0.1, target: 8080, published: "${port}" }]\n`);
+      return ok();
+    };
+
+    try {
+      const failure = await stackUp(request(), run, quiet).catch((error: unknown) => error);
+
+      expect(failure).toBeInstanceOf(StackFailedError);
+      expect((failure as Error).message).toContain(`port ${port} on 127.0.0.1 (service edge) is in use by another program: set SATVACH_HTTP_PORT in ${join(dir, '.env')}`);
+      expect(calls.some((call) => call.args.includes('up'))).toBe(false);
+    } finally {
+      await new Promise((resolve) => holder.close(resolve));
+    }
   });
 
   it('passes the secrets to compose as Secret env values, never as plain strings or argv', async () => {

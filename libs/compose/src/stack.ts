@@ -4,6 +4,7 @@ import { CommandFailedError, type RunFn } from '@satvach/exec';
 import { composeArgv, type ComposeProject, detectComposeFlavor } from './argv.ts';
 import { appendSecrets, ensureEnvFile, loadStackEnv, missingSecrets, type StackEnv } from './env.ts';
 import { toHostNetwork } from './host-network.ts';
+import { hostPorts, isPortFree, portsInUseMessage, takenPorts } from './ports.ts';
 import { type ContainerState, judge, planFromConfig, renderTable, type ServiceStatus } from './status.ts';
 
 export interface StackOutput {
@@ -37,6 +38,7 @@ export interface StackUpRequest extends StackRef {
   randomSecret: () => string;
   /** Injectable for tests. */
   sleep?: (ms: number) => Promise<void>;
+  isPortFree?: (host: string, port: number) => Promise<boolean>;
 }
 
 export const renderedConfigPath = (stateDir: string, projectName: string) => join(stateDir, `${projectName}.compose.yml`);
@@ -106,8 +108,15 @@ export async function stackUp(request: StackUpRequest, run: RunFn, out: StackOut
   const rendered = (await run({ ...composeArgv(source, 'config'), env }, { quiet: true, rawStdout: true })).stdout;
   const plan = planFromConfig(rendered, request.profiles);
   const configFile = renderedConfigPath(request.stateDir, request.projectName);
-  writePrivateFile(configFile, request.hostNetwork ? toHostNetwork(rendered) : rendered);
+  const config = request.hostNetwork ? toHostNetwork(rendered) : rendered;
+  writePrivateFile(configFile, config);
   const project: ComposeProject = { ...source, files: [configFile] };
+
+  // A port held by another program would fail one container minutes in, with a message about
+  // binding; checked first, it names the port and the setting that moves it before anything starts.
+  const running = new Set((await containersOf(run, request.docker, request.projectName)).filter((c) => c.State.Status === 'running').map((c) => c.Config.Labels['com.docker.compose.service'] ?? ''));
+  const taken = await takenPorts(hostPorts(config), running, request.isPortFree ?? isPortFree);
+  if (taken.length > 0) throw new StackFailedError(portsInUseMessage(taken, request.envFile));
 
   out.info(`starting ${request.projectName} with ${flavor === 'v2' ? 'docker compose' : 'docker-compose 1.29'}${request.hostNetwork ? ' on the host network' : ''}`);
   const started = Date.now();
