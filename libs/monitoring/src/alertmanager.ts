@@ -1,4 +1,5 @@
-import { posix } from 'node:path';
+import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join, posix } from 'node:path';
 import { type MaybeSecret, revealValue, secret, type Secret } from '@satvach/exec';
 import { stringify } from 'yaml';
 import { ALERT_ENV_KEYS, AlertEnvSchema, missingAlertKeys, type AlertEnv } from './alert-env.ts';
@@ -134,5 +135,25 @@ export function renderAlertmanagerConfig(values: Readonly<Record<string, MaybeSe
     ],
   };
   const header = '# Rendered by libs/monitoring renderAlertmanagerConfig from the stack env; do not edit.\n# Secrets are in the files it names, not here.\n';
-  return { config: header + stringify(config, { lineWidth: 0 }), secretFiles, environment };
+  return { config: header + stringify(config, { lineWidth: 0, aliasDuplicateObjects: false }), secretFiles, environment };
+}
+
+/**
+ * Writes a rendered config for mounting: `dir` 0700, alertmanager.yml and each secret file 0600,
+ * secrets written with their final mode from the start (never readable by others, not even briefly).
+ * Returns the config file's path.
+ */
+export function writeAlertmanagerFiles(dir: string, rendered: RenderedAlertmanagerConfig, secretsDir: string = dir): string {
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  chmodSync(dir, 0o700);
+  mkdirSync(secretsDir, { recursive: true, mode: 0o700 });
+  for (const [name, value] of Object.entries(rendered.secretFiles)) {
+    const file = join(secretsDir, name);
+    writeFileSync(file, value.reveal(), { mode: 0o600 });
+    chmodSync(file, 0o600);
+  }
+  const configFile = join(dir, 'alertmanager.yml');
+  writeFileSync(configFile, rendered.config, { mode: 0o600 });
+  chmodSync(configFile, 0o600);
+  return configFile;
 }

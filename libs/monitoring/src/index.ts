@@ -8,6 +8,7 @@ export {
   SECRET_FILE_NAMES,
   type RenderedAlertmanagerConfig,
   type RenderOptions,
+  writeAlertmanagerFiles,
 } from './alertmanager.ts';
 export { alertRuleProblems, alertTestCases, alertTestCounts, loadAlertRules, MONITORING_DIR, RULE_TESTS_DIR, RULES_DIR, RuleFileError, SEVERITIES, yamlFiles, type AlertRule, type AlertTestCase } from './rules.ts';
 export {
