@@ -195,6 +195,40 @@ describe('loadStackEnv', () => {
   });
 });
 
+describe('loadStackEnv: alert receivers (monitoring profile)', () => {
+  const ALERTS = 'SATVACH_ALERT_EMAIL_TO=ops@example.com\nSATVACH_ALERT_EMAIL_FROM=alerts@example.com\nSATVACH_ALERT_SMTP_HOST=smtp.example.com:587\nSATVACH_ALERT_SMTP_USER=alerts\nSATVACH_ALERT_SMTP_PASSWORD=smtp-pass-secret\nSATVACH_ALERT_SLACK_WEBHOOK_URL=https://hooks.slack.com/services/T0/B0/slack-url-secret\nSATVACH_ALERT_SMS_SNS_TOPIC_ARN=arn:aws:sns:eu-west-1:123456789012:alerts\nSATVACH_ALERT_SMS_SNS_REGION=eu-west-1\n';
+
+  it('needs no alert receiver without the monitoring profile, and names each missing one with it', () => {
+    const envFile = write('.env', VALID);
+    expect(() => loadStackEnv({ envFile, processEnv: {} })).not.toThrow();
+    expect(problemsOf(() => loadStackEnv({ envFile, processEnv: {}, profiles: ['monitoring'] }))).toEqual([
+      'SATVACH_ALERT_EMAIL_TO: missing; the monitoring profile sends alerts with it',
+      'SATVACH_ALERT_EMAIL_FROM: missing; the monitoring profile sends alerts with it',
+      'SATVACH_ALERT_SMTP_HOST: missing; the monitoring profile sends alerts with it',
+      'SATVACH_ALERT_SLACK_WEBHOOK_URL (or SATVACH_ALERT_SLACK_WEBHOOK_URL_FILE): missing; the monitoring profile sends alerts with it',
+      'SATVACH_ALERT_SMS_SNS_TOPIC_ARN: missing; the monitoring profile sends alerts with it',
+      'SATVACH_ALERT_SMS_SNS_REGION: missing; the monitoring profile sends alerts with it',
+    ]);
+  });
+
+  it('wraps the alert secrets, reads them from _FILE, and refuses a malformed receiver without printing it', () => {
+    const secretFile = write('slack-url', 'https://hooks.slack.com/services/T0/B0/from-a-file');
+    const envFile = write('.env', `${VALID}${ALERTS.replace(/^SATVACH_ALERT_SLACK_WEBHOOK_URL=.*\n/m, '')}SATVACH_ALERT_SLACK_WEBHOOK_URL_FILE=${secretFile}\n`);
+    const { composeEnv, secrets } = loadStackEnv({ envFile, processEnv: {}, profiles: ['monitoring'] });
+    expect(String(composeEnv.SATVACH_ALERT_SMTP_PASSWORD)).toBe('***');
+    expect(String(composeEnv.SATVACH_ALERT_SLACK_WEBHOOK_URL)).toBe('***');
+    expect(secrets).toEqual(expect.arrayContaining(['smtp-pass-secret', 'https://hooks.slack.com/services/T0/B0/from-a-file']));
+
+    const bad = write('bad.env', `${VALID}${ALERTS}`.replace('https://hooks.slack.com/services/T0/B0/slack-url-secret', 'hooks-slack-url-secret').replace('smtp.example.com:587', 'smtp.example.com'));
+    const problems = problemsOf(() => loadStackEnv({ envFile: bad, processEnv: {}, profiles: ['monitoring'] }));
+    expect(problems).toEqual([
+      'SATVACH_ALERT_SMTP_HOST: host:port such as smtp.example.com:587',
+      'SATVACH_ALERT_SLACK_WEBHOOK_URL (or SATVACH_ALERT_SLACK_WEBHOOK_URL_FILE): an http(s) URL such as https://hooks.slack.com/services/T000/B000/XXXX',
+    ]);
+    expect(problems.join('\n')).not.toContain('slack-url-secret');
+  });
+});
+
 describe('ensureEnvFile', () => {
   it('creates the env file from the example with generated secrets, readable by its owner only', () => {
     const example = write('.env.example', `A=1\nPOSTGRES_PASSWORD=${GENERATED_PLACEHOLDER}\nMINIO_ROOT_PASSWORD=${GENERATED_PLACEHOLDER}\n`);

@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import { parse as parseDotenv } from 'dotenv';
 import { type MaybeSecret, secret } from '@satvach/exec';
 import { parseImageRef, validateImageRef, validateRepository } from '@satvach/image';
+import { alertEnvShape, missingAlertKeys } from '@satvach/monitoring';
 import { z } from 'zod';
 
 /**
@@ -119,6 +120,8 @@ export const StackEnvSchema = z.object({
   SATVACH_BACKUP_REPLICA_S3_SECRET_ACCESS_KEY: z.string().min(8, 'at least 8 characters').optional(),
   SATVACH_BACKUP_REPLICA_S3_FORCE_PATH_STYLE: bool.default('true'),
   SATVACH_DEPLOY_DIR: z.string().regex(/^\/[A-Za-z0-9/._-]*$/, 'an absolute path such as /var/lib/satvach/deploy').default('/var/lib/satvach/deploy'),
+  // Alert receivers (libs/monitoring): formats checked always, presence only with the monitoring profile.
+  ...alertEnvShape,
 });
 export type StackEnv = z.infer<typeof StackEnvSchema>;
 
@@ -134,6 +137,9 @@ export const SECRET_KEYS = [
   'SATVACH_BACKUP_PRUNE_S3_SECRET_ACCESS_KEY',
   'SATVACH_BACKUP_REPLICA_S3_SECRET_ACCESS_KEY',
   'TUNNEL_TOKEN',
+  'SATVACH_ALERT_SMTP_PASSWORD',
+  'SATVACH_ALERT_SLACK_WEBHOOK_URL',
+  'SATVACH_ALERT_SMS_SECRET_ACCESS_KEY',
 ] as const;
 const isSecretKey = (key: string) => (SECRET_KEYS as readonly string[]).includes(key);
 export const STACK_ENV_KEYS = Object.keys(StackEnvSchema.shape) as (keyof StackEnv)[];
@@ -162,7 +168,7 @@ export interface LoadStackEnvInput {
   envFile: string;
   /** The process environment; it wins over the file, as with compose. */
   processEnv: Readonly<Record<string, string | undefined>>;
-  /** Profiles that will be started: `tunnel` requires TUNNEL_TOKEN and SATVACH_EDGE_BEHIND_TUNNEL=true; `backup` checks SATVACH_BACKUP_IMAGE. */
+  /** Profiles that will be started: `tunnel` requires TUNNEL_TOKEN and SATVACH_EDGE_BEHIND_TUNNEL=true; `backup` checks SATVACH_BACKUP_IMAGE; `monitoring` requires the alert receivers (SATVACH_ALERT_*). */
   profiles?: readonly string[];
 }
 
@@ -239,6 +245,7 @@ export function loadStackEnv(input: LoadStackEnvInput): LoadedStackEnv {
     // connector — one rate-limit bucket for all, and /health/ready answered to the internet.
     problems.push('SATVACH_EDGE_BEHIND_TUNNEL: must be true with the tunnel profile, so the edge takes the visitor from CF-Connecting-IP instead of treating everyone as the local connector');
   }
+  if (parsed.success && input.profiles?.includes('monitoring')) problems.push(...missingAlertKeys(parsed.data));
   if (parsed.success) problems.push(...roleNameClashes(parsed.data));
   if (problems.length > 0 || !parsed.success) throw new StackEnvError(problems, input.envFile);
 

@@ -1,0 +1,26 @@
+export { ALERT_ENV_KEYS, ALERT_SECRET_KEYS, AlertEnvSchema, alertEnvShape, missingAlertKeys, REQUIRED_ALERT_KEYS, type AlertEnv } from './alert-env.ts';
+export {
+  AlertConfigError,
+  DATABASE_DOWN_INHIBITS,
+  parseAlertEnv,
+  RECEIVERS,
+  renderAlertmanagerConfig,
+  SECRET_FILE_NAMES,
+  type RenderedAlertmanagerConfig,
+  type RenderOptions,
+  writeAlertmanagerFiles,
+} from './alertmanager.ts';
+export { alertRuleProblems, alertTestCases, alertTestCounts, loadAlertRules, MONITORING_DIR, RULE_TESTS_DIR, RULES_DIR, RuleFileError, SEVERITIES, yamlFiles, type AlertRule, type AlertTestCase } from './rules.ts';
+export {
+  amtoolCheckConfig,
+  amtoolRoutesTest,
+  missingTool,
+  parsePromtoolTestOutput,
+  promtoolCheckRules,
+  promtoolTestRules,
+  runTool,
+  TOOL_PACKAGES,
+  ToolMissingError,
+  type Tool,
+  type ToolResult,
+} from './tools.ts';
