@@ -10,7 +10,7 @@ cd "$(dirname "$0")/../.."
 step_started=$SECONDS
 step_done() { echo "setup: $1 ($((SECONDS - step_started)) s)"; step_started=$SECONDS; }
 
-packages=(postgresql-15-postgis-3 docker.io docker-registry docker-compose mmdebstrap curl git ca-certificates wrk python3-venv)
+packages=(postgresql-15-postgis-3 docker.io docker-registry docker-compose mmdebstrap curl git ca-certificates wrk python3-venv prometheus)
 missing=()
 for pkg in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' || missing+=("$pkg")
@@ -48,6 +48,11 @@ build_go_tool() { # name version package-path: leaves $TOOLS_DIR/<name>-<version
 ACTIONLINT_VERSION=v1.7.12
 build_go_tool actionlint "$ACTIONLINT_VERSION" github.com/rhysd/actionlint/cmd/actionlint
 step_done "actionlint $ACTIONLINT_VERSION"
+
+# Mailpit: the real SMTP server (with an HTTP API) libs/monitoring's alert-delivery test mails to.
+MAILPIT_VERSION=v1.33.1
+build_go_tool mailpit "$MAILPIT_VERSION" github.com/axllent/mailpit
+step_done "mailpit $MAILPIT_VERSION"
 
 bash apps/backend/scripts/setup-venv.sh
 step_done "backend virtualenv"

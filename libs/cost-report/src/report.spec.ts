@@ -10,8 +10,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OUTSIDE_CONTAINERS } from './cost.ts';
+import { smtpSettingsFrom } from './email.ts';
 import { parseMonth, type Month } from './month.ts';
 import { costReport, type CostReportResult } from './report.ts';
+import { startMailpit } from './testing/mailpit.ts';
 import { freePort, startBackfilledPrometheus, type RunningPrometheus } from './testing/prometheus.ts';
 import { generate, openMetrics, type Series, type SeriesSpec } from './testing/synthetic.ts';
 
@@ -341,5 +343,69 @@ describe('cost report: bad input fails clearly and writes nothing', () => {
     const closed = `http://127.0.0.1:${await freePort()}`;
     await expect(costReport({ ...request(), month: '2026-11', prometheusUrl: closed })).rejects.toThrow(`Prometheus at ${closed} is unreachable (ECONNREFUSED); start it (nx run stack:up --profiles=monitoring) or pass --prometheusUrl`);
     expect(existsSync(join(dir, 'bad-out'))).toBe(false);
+  });
+});
+
+describe('cost report: email through a real SMTP server (Mailpit)', () => {
+  const user = 'reporter';
+  const password = 'smtp-Secret-4711';
+  const env = (smtp: string, pass = password) =>
+    smtpSettingsFrom(
+      {
+        SATVACH_ALERT_SMTP_HOST: smtp,
+        SATVACH_ALERT_SMTP_USER: user,
+        SATVACH_ALERT_SMTP_PASSWORD: pass,
+        SATVACH_ALERT_SMTP_REQUIRE_TLS: 'false',
+        SATVACH_ALERT_EMAIL_FROM: 'satvach@example.test',
+        SATVACH_ALERT_EMAIL_TO: 'ops@example.test, finance@example.test',
+      },
+      'the test env',
+    );
+
+  it('arrives with the HTML page as the body, the Markdown as the text part, and the page attached', async () => {
+    const mailpit = await startMailpit(user, password);
+    try {
+      const sent = await costReport({ month: '2026-11', prometheusUrl: prometheus.url, pricesFile, outputDir: join(dir, 'mail-out'), now: NOW, smtp: env(mailpit.smtp) });
+      const list = (await (await fetch(`${mailpit.api}/api/v1/messages`)).json()) as { messages: { ID: string; Subject: string; To: { Address: string }[]; From: { Address: string } }[] };
+      expect(list.messages).toHaveLength(1);
+      const [summary] = list.messages;
+      const { current, previous, total } = sent.report;
+      expect(summary!.Subject).toBe(`SatVach cost report 2026-11: ${current.total.toFixed(2)} EUR (+${total.delta.toFixed(2)} vs ${previous!.month.id})`);
+      expect(summary!.From.Address).toBe('satvach@example.test');
+      expect(summary!.To.map((to) => to.Address).sort()).toEqual(['finance@example.test', 'ops@example.test']);
+      const message = (await (await fetch(`${mailpit.api}/api/v1/message/${summary!.ID}`)).json()) as { Text: string; HTML: string; Attachments: { FileName: string; ContentType: string }[] };
+      // SMTP carries CRLF line ends.
+      const lf = (text: string) => text.replace(/\r\n/g, '\n').trim();
+      expect(lf(message.Text)).toBe(sent.markdown.trim());
+      expect(lf(message.HTML)).toBe(sent.html.trim());
+      expect(message.HTML.match(/<svg /g)?.length).toBe(3);
+      expect(message.Attachments.map((a) => [a.FileName, a.ContentType.split(';')[0]])).toEqual([['cost-report-2026-11.html', 'text/html']]);
+    } finally {
+      await mailpit.stop();
+    }
+  });
+
+  it('a wrong password is refused by the server and the error names the server, never the password', async () => {
+    const mailpit = await startMailpit(user, password);
+    try {
+      const wrong = 'wrong-Secret-0815';
+      const failure = await costReport({ month: '2026-11', prometheusUrl: prometheus.url, pricesFile, outputDir: join(dir, 'mail-out-2'), now: NOW, smtp: env(mailpit.smtp, wrong) }).then(
+        () => undefined,
+        (error: unknown) => error as Error,
+      );
+      expect(failure?.message).toMatch(new RegExp(`^cannot email the cost report through ${mailpit.smtp.replace(/\./g, '\\.')}: .*(auth|Auth|535)`));
+      expect(failure?.message).not.toContain(wrong);
+      const list = (await (await fetch(`${mailpit.api}/api/v1/messages`)).json()) as { messages: unknown[] };
+      expect(list.messages).toHaveLength(0);
+    } finally {
+      await mailpit.stop();
+    }
+  });
+
+  it('an unreachable SMTP server fails clearly', async () => {
+    const smtp = `127.0.0.1:${await freePort()}`;
+    await expect(costReport({ month: '2026-11', prometheusUrl: prometheus.url, pricesFile, outputDir: join(dir, 'mail-out-3'), now: NOW, smtp: env(smtp) })).rejects.toThrow(
+      new RegExp(`^cannot email the cost report through ${smtp.replace(/\./g, '\\.')}: .*ECONNREFUSED`),
+    );
   });
 });
