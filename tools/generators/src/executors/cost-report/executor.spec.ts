@@ -1,8 +1,9 @@
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { logger } from '@nx/devkit';
 import { afterAll, describe, expect, it, vi } from 'vitest';
+import { PRICES, startBackfilledPrometheus, startMailpit, syntheticHistory } from '@satvach/cost-report/testing';
 import costReportExecutor, { alertSmtpEnv, COST_REPORT_DEFAULTS } from './executor.ts';
 import { contextFor, expectExecutorContract } from '../executor-testing.ts';
 
@@ -47,4 +48,24 @@ describe('cost-report executor', () => {
     }
     expect(existsSync(outputDir)).toBe(false);
   });
+
+  it('with --email, writes the report and mails it with the SMTP login from the env file (real Prometheus and Mailpit)', async () => {
+    const prometheus = await startBackfilledPrometheus(syntheticHistory().openMetrics);
+    const mailpit = await startMailpit('reporter', 'env-file-Secret-99');
+    try {
+      const envFile = join(dir, 'smtp.env');
+      writeFileSync(envFile, [`SATVACH_ALERT_SMTP_HOST=${mailpit.smtp}`, 'SATVACH_ALERT_SMTP_USER=reporter', 'SATVACH_ALERT_SMTP_PASSWORD=env-file-Secret-99', 'SATVACH_ALERT_SMTP_REQUIRE_TLS=false', 'SATVACH_ALERT_EMAIL_FROM=satvach@example.test', 'SATVACH_ALERT_EMAIL_TO=ops@example.test', ''].join('\n'));
+      const pricesFile = join(dir, 'prices.json');
+      writeFileSync(pricesFile, JSON.stringify(PRICES));
+      const outputDir = join(dir, 'report');
+      const result = await costReportExecutor({ month: '2026-11', prometheusUrl: prometheus.url, pricesFile, outputDir, email: true, envFile }, contextFor('stack'));
+      expect(result).toEqual({ success: true });
+      expect(readdirSync(outputDir).sort()).toEqual(['cost-report-2026-11.html', 'cost-report-2026-11.md']);
+      const list = (await (await fetch(`${mailpit.api}/api/v1/messages`)).json()) as { messages: { Subject: string; To: { Address: string }[] }[] };
+      expect(list.messages.map((message) => [message.Subject.replace(/: .*/, ''), message.To.map((to) => to.Address)])).toEqual([['SatVach cost report 2026-11', ['ops@example.test']]]);
+    } finally {
+      await mailpit.stop();
+      await prometheus.stop();
+    }
+  }, 180_000);
 });
