@@ -48,7 +48,7 @@ export function parsePrices(data: unknown, file: string): Prices {
     const why = issue.code === 'invalid_type' && given === undefined ? 'missing' : issue.message;
     return `  - ${key}: ${why}`;
   });
-  throw new PricesError(`${file} is not a valid price table (docs: README, "Monthly cost report"):\n${problems.join('\n')}`);
+  throw new PricesError(`${file} is not a valid price table (see libs/cost-report/README.md):\n${problems.join('\n')}`);
 }
 
 export function loadPrices(file: string): Prices {

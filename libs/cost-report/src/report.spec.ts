@@ -251,7 +251,7 @@ describe('cost report: bad input fails clearly and writes nothing', () => {
   it('a prices.json without a key names the key and the file', async () => {
     const broken = join(dir, 'broken-prices.json');
     writeFileSync(broken, JSON.stringify({ ...PRICES, currency: undefined }));
-    await expect(costReport({ ...request(), month: '2026-11', pricesFile: broken })).rejects.toThrow(`${broken} is not a valid price table (docs: README, "Monthly cost report"):\n  - currency: missing`);
+    await expect(costReport({ ...request(), month: '2026-11', pricesFile: broken })).rejects.toThrow(`${broken} is not a valid price table (see libs/cost-report/README.md):\n  - currency: missing`);
     expect(existsSync(join(dir, 'bad-out'))).toBe(false);
   });
 
