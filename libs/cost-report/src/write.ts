@@ -13,7 +13,7 @@ export function writeFilesAtomically(dir: string, files: Readonly<Record<string,
     for (const [name, content] of Object.entries(files)) {
       const temp = join(dir, `.${name}.${process.pid}.tmp`);
       staged.push([temp, join(dir, name)]);
-      writeFileSync(temp, content, { flag: 'wx' });
+      writeFileSync(temp, content);
     }
   } catch (error) {
     for (const [temp] of staged) rmSync(temp, { force: true });
