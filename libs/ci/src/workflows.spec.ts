@@ -44,8 +44,8 @@ describe('actionlint', () => {
 });
 
 describe('workflow files', () => {
-  it('are the three the platform runs', () => {
-    expect(files).toEqual(['cd.yml', 'ci.yml', 'security-sla.yml']);
+  it('are the four the platform runs', () => {
+    expect(files).toEqual(['cd.yml', 'ci.yml', 'cost-report.yml', 'security-sla.yml']);
   });
 
   it('trigger on what they are for', () => {
@@ -54,6 +54,9 @@ describe('workflow files', () => {
     const sla = load('security-sla.yml').on as { schedule: { cron: string }[] };
     expect(Object.keys(sla).sort()).toEqual(['schedule', 'workflow_dispatch']);
     expect(sla.schedule).toHaveLength(1);
+    const cost = load('cost-report.yml').on as { schedule: { cron: string }[] };
+    expect(Object.keys(cost).sort()).toEqual(['schedule', 'workflow_dispatch']);
+    expect(cost.schedule).toEqual([{ cron: '0 6 1 * *' }]);
   });
 
   it.each(files)('%s: read-only token at the top; only named jobs get more', (file) => {
@@ -68,6 +71,7 @@ describe('workflow files', () => {
       'ci.yml': {},
       'cd.yml': { publish: { contents: 'read', packages: 'write' } },
       'security-sla.yml': { check: { contents: 'read', 'pull-requests': 'read', issues: 'write' } },
+      'cost-report.yml': {},
     };
     expect(extra).toEqual(expected[file]);
   });
@@ -131,5 +135,16 @@ describe('workflow files', () => {
     expect(deploy.needs).toEqual(['plan', 'publish']);
     expect(runOf('deploy')).toContain('npx nx run backend:deploy --strategy=canary --manifest=/var/lib/satvach/deploy/release.json');
     expect(runOf('deploy')).toContain('scp -i ~/.ssh/deploy_key dist/release/manifest.json');
+  });
+
+  it('cost report: on the 1st of each month, on the production host, emailed, kept as an artifact; only YYYY-MM reaches the remote command', () => {
+    const workflow = load('cost-report.yml');
+    const report = workflow.jobs.report as { environment?: string; steps?: { run?: string; uses?: string; with?: Record<string, unknown> }[] };
+    expect(report.environment).toBe('production');
+    const runs = (report.steps ?? []).map((step) => step.run ?? '').join('\n');
+    expect(runs).toContain('npx nx run stack:cost-report --email --outputDir=dist/cost-report ${2:+--month="$2"}');
+    expect(runs).toContain('[[ "$MONTH" =~ ^([0-9]{4}-(0[1-9]|1[0-2]))?$ ]]');
+    expect(runs).not.toContain('${{');
+    expect(report.steps?.find((step) => step.uses?.startsWith('actions/upload-artifact@'))?.with).toMatchObject({ name: 'cost-report', path: 'dist/cost-report/' });
   });
 });

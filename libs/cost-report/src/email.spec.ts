@@ -1,0 +1,43 @@
+import { describe, expect, it } from 'vitest';
+import { isSecret } from '@satvach/exec';
+import { smtpSettingsFrom } from './email.ts';
+
+const good = {
+  SATVACH_ALERT_SMTP_HOST: 'smtp.example.com:587',
+  SATVACH_ALERT_SMTP_USER: 'satvach',
+  SATVACH_ALERT_SMTP_PASSWORD: 'pa55-word-xyz',
+  SATVACH_ALERT_EMAIL_FROM: 'satvach@example.com',
+  SATVACH_ALERT_EMAIL_TO: 'ops@example.com, finance@example.com',
+};
+
+function problems(values: Record<string, string | undefined>): string {
+  try {
+    smtpSettingsFrom(values, 'docker/.env');
+  } catch (error) {
+    return (error as Error).message;
+  }
+  return '';
+}
+
+describe('SMTP settings from the stack env', () => {
+  it('parses host:port, the recipients, TLS required by default, and wraps the password as a secret', () => {
+    const settings = smtpSettingsFrom(good, 'docker/.env');
+    expect(settings).toMatchObject({ host: 'smtp.example.com', port: 587, user: 'satvach', requireTls: true, from: 'satvach@example.com', to: ['ops@example.com', 'finance@example.com'] });
+    expect(isSecret(settings.password)).toBe(true);
+    expect(JSON.stringify(settings)).not.toContain('pa55-word-xyz');
+    expect(smtpSettingsFrom({ ...good, SATVACH_ALERT_SMTP_HOST: '[::1]:25', SATVACH_ALERT_SMTP_REQUIRE_TLS: 'false' }, 'x')).toMatchObject({ host: '::1', port: 25, requireTls: false });
+  });
+
+  it('names every bad key with the file, never the password', () => {
+    const message = problems({ SATVACH_ALERT_SMTP_HOST: 'smtp.example.com', SATVACH_ALERT_SMTP_PASSWORD: 'pa55-word-xyz', SATVACH_ALERT_EMAIL_FROM: 'not-an-address', SATVACH_ALERT_SMTP_REQUIRE_TLS: 'yes' });
+    expect(message).toContain('the SMTP settings in docker/.env are not valid');
+    expect(message).toContain('  - SATVACH_ALERT_SMTP_HOST: "smtp.example.com" is not host:port (e.g. smtp.example.com:587)');
+    expect(message).toContain('  - SATVACH_ALERT_SMTP_REQUIRE_TLS: "yes" is not true or false');
+    expect(message).toContain('  - SATVACH_ALERT_EMAIL_FROM: "not-an-address" is not an email address');
+    expect(message).toContain('  - SATVACH_ALERT_EMAIL_TO: missing');
+    expect(message).toContain('  - SATVACH_ALERT_SMTP_USER: missing; SATVACH_ALERT_SMTP_PASSWORD is set');
+    expect(message).not.toContain('pa55-word-xyz');
+    expect(problems({ ...good, SATVACH_ALERT_SMTP_HOST: 'smtp.example.com:70000' })).toContain('"smtp.example.com:70000" is not host:port');
+    expect(problems({ ...good, SATVACH_ALERT_EMAIL_TO: 'ops@example.com, nobody' })).toContain('  - SATVACH_ALERT_EMAIL_TO: "nobody" is not an email address');
+  });
+});
