@@ -101,9 +101,11 @@ function ownerOf(graph: WorkspaceGraph, file: string): string | undefined {
 /**
  * Whether `docker build` sends a file to the builder: it lies inside the context and the ignore file
  * does not exclude it, matched with Docker's own rules (moby's fileutils, `!` re-includes) by
- * @balena/dockerignore. Paths in the ignore file are relative to the context.
+ * @balena/dockerignore. Paths in the ignore file are relative to the context; `file` and `context`
+ * are workspace-relative (context '' is the workspace root). Checked against BuildKit itself in
+ * tools/generators/src/executors/affected-images/build-context.e2e.spec.ts.
  */
-function buildSees(context: string, ignoreRules: string | undefined): (file: string) => boolean {
+export function buildSees(context: string, ignoreRules: string | undefined): (file: string) => boolean {
   const ignore = ignoreRules === undefined ? undefined : dockerignore().add(ignoreRules);
   return (file) => inside(context, file) && !(ignore?.ignores(context === '' ? file : file.slice(context.length + 1)) ?? false);
 }
