@@ -83,7 +83,7 @@ describe('every workflow step that runs tests has its tools installed by an earl
     expect(problems).toHaveLength(2 * missing.length);
     for (const tool of missing) {
       expect(problems).toContain(
-        `ci.yml job affected: step 6 "nx affected (or everything, when the plan found no usable base)" runs tests, but no earlier step installs ${tool} (run \`bash ${SETUP_SCRIPT}\` before it)`,
+        `ci.yml job affected: step 7 "nx affected (or everything, when the plan found no usable base)" runs tests, but no earlier step installs ${tool} (run \`bash ${SETUP_SCRIPT}\` before it)`,
       );
       expect(problems).toContainEqual(expect.stringMatching(new RegExp(`^ci\\.yml job e2e: .* no earlier step installs ${tool.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} `)));
     }
@@ -120,16 +120,20 @@ describe('every workflow step that runs tests has its tools installed by an earl
     expect(missingInstalls('ci.yml', explicit, grown)[0]).toContain('no earlier step installs Debian package prometheus');
   });
 
-  it('fails when setup.sh would run where it cannot work: not Debian 12, no --privileged for the harness engine, no Go for its tools', () => {
+  it('fails when setup.sh would run where it cannot work: not Debian 12, no --privileged or the runner\'s socket for the harness engine, no Go for its tools', () => {
     const ci = loadWorkflow('ci.yml');
     const { container: _container, ...bare } = ci.jobs.affected as WorkflowJob;
     expect(missingInstalls('ci.yml', withJob(ci, 'affected', () => bare), manifest)).toEqual([
-      'ci.yml job affected: step 6 "Setup (tools/scripts/setup.sh)" runs tools/scripts/setup.sh (Debian 12 packages, as root) outside a debian:bookworm container (container: none)',
-      'ci.yml job affected: step 6 "Setup (tools/scripts/setup.sh)" runs the Docker harness, which starts its own engine: the job container needs --privileged',
+      'ci.yml job affected: step 7 "Setup (tools/scripts/setup.sh)" runs tools/scripts/setup.sh (Debian 12 packages, as root) outside a debian:bookworm container (container: none)',
+      'ci.yml job affected: step 7 "Setup (tools/scripts/setup.sh)" runs the Docker harness, which starts its own engine: the job container needs --privileged',
+    ]);
+    const sharedEngine = withJob(ci, 'affected', (job) => ({ ...job, steps: (job.steps ?? []).filter((step) => !step.run?.includes('umount')) }));
+    expect(missingInstalls('ci.yml', sharedEngine, manifest)).toEqual([
+      `ci.yml job affected: step 6 "Setup (tools/scripts/setup.sh)" runs the Docker harness in a job container, but no earlier step unmounts the runner's /var/run/docker.sock`,
     ]);
     const noGo = withJob(ci, 'e2e', (job) => ({ ...job, steps: (job.steps ?? []).filter((step) => !step.uses?.startsWith('actions/setup-go@')) }));
     expect(missingInstalls('ci.yml', noGo, manifest)).toEqual([
-      `ci.yml job e2e: step 5 "Setup (tools/scripts/setup.sh)" builds ${manifest.goTools.map((t) => t.name).join(', ')} with Go, but no earlier step sets up Go (actions/setup-go)`,
+      `ci.yml job e2e: step 6 "Setup (tools/scripts/setup.sh)" builds ${manifest.goTools.map((t) => t.name).join(', ')} with Go, but no earlier step sets up Go (actions/setup-go)`,
     ]);
   });
 });

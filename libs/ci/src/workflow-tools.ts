@@ -81,8 +81,14 @@ export function missingInstalls(file: string, workflow: Workflow, manifest: Setu
         if (!/^debian:(bookworm|12)\b/.test(image ?? '')) {
           problems.push(`${file} job ${name}: ${label(step, index)} runs ${SETUP_SCRIPT} (Debian 12 packages, as root) outside a debian:bookworm container (container: ${image ?? 'none'})`);
         }
-        if (manifest.scripts.some((script) => script.endsWith('/docker-harness.sh')) && !/--privileged\b/.test(options)) {
-          problems.push(`${file} job ${name}: ${label(step, index)} runs the Docker harness, which starts its own engine: the job container needs --privileged`);
+        if (manifest.scripts.some((script) => script.endsWith('/docker-harness.sh'))) {
+          if (!/--privileged\b/.test(options)) {
+            problems.push(`${file} job ${name}: ${label(step, index)} runs the Docker harness, which starts its own engine: the job container needs --privileged`);
+          }
+          // GitHub mounts the runner's socket there; the harness would reuse that engine, whose host network is not the job's.
+          if (image !== undefined && !before.some((s) => /\bumount\s+\/var\/run\/docker\.sock\b/.test(s.run ?? ''))) {
+            problems.push(`${file} job ${name}: ${label(step, index)} runs the Docker harness in a job container, but no earlier step unmounts the runner's /var/run/docker.sock`);
+          }
         }
         if (manifest.goTools.length > 0 && !before.some((s) => s.uses?.startsWith('actions/setup-go@') === true)) {
           problems.push(`${file} job ${name}: ${label(step, index)} builds ${manifest.goTools.map((t) => t.name).join(', ')} with Go, but no earlier step sets up Go (actions/setup-go)`);
