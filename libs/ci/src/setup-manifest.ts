@@ -5,7 +5,7 @@
  * editing either.
  */
 export interface SetupManifest {
-  /** Debian packages of the script's `packages=(…)` array (PostgreSQL, docker-compose, …). */
+  /** Debian packages of the script's `packages=(…)` / `packages+=(…)` arrays (PostgreSQL, docker-compose, …). */
   readonly debianPackages: readonly string[];
   /** Go tools of its `build_go_tool <name> <version> <package>` lines (actionlint, …). */
   readonly goTools: readonly { readonly name: string; readonly version: string; readonly goPackage: string }[];
@@ -25,17 +25,24 @@ function unquote(word: string, variables: ReadonlyMap<string, string>): string {
 }
 
 export function parseSetupScript(text: string): SetupManifest {
-  const lines = text.split('\n').map((line) => line.replace(/\s+#.*$/, '').trim());
+  const lines = text.split('\n').map((line) => line.replace(/(^|\s+)#.*$/, '').trim());
   const variables = new Map<string, string>();
   const goTools: { name: string; version: string; goPackage: string }[] = [];
   const scripts: string[] = [];
-  let debianPackages: string[] | undefined;
+  const debianPackages: string[] = [];
+  let inPackages = false;
 
   for (const line of lines) {
+    // packages=(…) or packages+=(…), on one line or several.
+    const opening = /^packages\+?=\((.*)$/.exec(line);
+    if (opening !== null || inPackages) {
+      const words = opening !== null ? (opening[1] as string) : line;
+      inPackages = !words.includes(')');
+      debianPackages.push(...words.replace(/\).*$/, '').split(/\s+/).filter(Boolean));
+      continue;
+    }
     const assignment = /^([A-Z][A-Z0-9_]*)=(\S+)$/.exec(line);
     if (assignment !== null) variables.set(assignment[1] as string, unquote(assignment[2] as string, variables));
-    const packages = /^packages=\((.*)\)$/.exec(line);
-    if (packages !== null) debianPackages = (packages[1] as string).split(/\s+/).filter(Boolean);
     const goTool = /^build_go_tool\s+(\S+)\s+(\S+)\s+(\S+)$/.exec(line);
     if (goTool !== null) {
       goTools.push({ name: goTool[1] as string, version: unquote(goTool[2] as string, variables), goPackage: goTool[3] as string });
@@ -43,8 +50,8 @@ export function parseSetupScript(text: string): SetupManifest {
     const script = /^bash\s+(\S+\.sh)$/.exec(line);
     if (script !== null) scripts.push(script[1] as string);
   }
-  if (debianPackages === undefined || debianPackages.length === 0) {
-    throw new Error(`${SETUP_SCRIPT} has no one-line packages=(…) array; the workflow check and the cache inputs read the Debian packages from it`);
+  if (debianPackages.length === 0) {
+    throw new Error(`${SETUP_SCRIPT} has no packages=(…) array; the workflow check and the cache inputs read the Debian packages from it`);
   }
   return { debianPackages, goTools, scripts };
 }

@@ -40,22 +40,24 @@ describe('the tools setup.sh installs (the one list)', () => {
 
   it('a package or Go tool added to the script is in the list', () => {
     const text = [
-      'packages=(postgresql-15-postgis-3 prometheus  # promtool for the rule tests',
-      'packages=(postgresql-15-postgis-3 prometheus)',
+      'packages=(postgresql-15-postgis-3 git',
+      '  # promtool for the rule tests',
+      '  prometheus)',
+      'packages+=(prometheus-alertmanager)  # amtool',
       'VL_VERSION=v1.52.1',
       'build_go_tool victoria-logs "$VL_VERSION" github.com/VictoriaMetrics/VictoriaLogs/app/victoria-logs',
       'build_go_tool mailpit v1.33.1 github.com/axllent/mailpit',
       'bash tools/scripts/setup-moto.sh',
     ].join('\n');
     expect(parseSetupScript(text)).toEqual({
-      debianPackages: ['postgresql-15-postgis-3', 'prometheus'],
+      debianPackages: ['postgresql-15-postgis-3', 'git', 'prometheus', 'prometheus-alertmanager'],
       goTools: [
         { name: 'victoria-logs', version: 'v1.52.1', goPackage: 'github.com/VictoriaMetrics/VictoriaLogs/app/victoria-logs' },
         { name: 'mailpit', version: 'v1.33.1', goPackage: 'github.com/axllent/mailpit' },
       ],
       scripts: ['tools/scripts/setup-moto.sh'],
     });
-    expect(() => parseSetupScript('echo hi\n')).toThrow(`${SETUP_SCRIPT} has no one-line packages=(…) array`);
+    expect(() => parseSetupScript('echo hi\n')).toThrow(`${SETUP_SCRIPT} has no packages=(…) array`);
     expect(() => parseSetupScript('packages=(git)\nbuild_go_tool x "$X_VERSION" example.test/x\n')).toThrow('$X_VERSION" is used before a X_VERSION=… line'.slice(1));
   });
 });
