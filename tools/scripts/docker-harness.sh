@@ -15,6 +15,30 @@ docker=/usr/bin/docker
 
 log() { printf 'docker-harness: %s\n' "$*" >&2; }
 
+# The machine's own Debian bookworm entries (main only) as one-line sources, so the rootfs comes from
+# whichever mirror this machine is configured for. apt parses sources.list and deb822 .sources files
+# itself; third-party repositories (other suites, or no main component) are left out.
+# SATVACH_APT_ETC (default /etc/apt) points it at another configuration, e.g. a test's fixtures.
+debian_sources() {
+  local etc="${SATVACH_APT_ETC:-/etc/apt}" lines
+  lines=$(apt-get indextargets --no-release-info -o "Dir::Etc=$etc" \
+      --format '$(TARGET_OF) $(IDENTIFIER) $(REPO_URI) $(RELEASE) $(COMPONENT)' |
+    awk '$1 == "deb" && $2 == "Packages" && $5 == "main" &&
+         ($4 == "bookworm" || $4 == "bookworm-updates" || $4 == "bookworm-security") {
+           print "deb " $3 " " $4 " main" }' | sort -u)
+  if ! grep -q ' bookworm main$' <<<"$lines"; then
+    log "no Debian bookworm main entry in $etc/sources.list or $etc/sources.list.d/*.{list,sources};" \
+      "add the machine's Debian mirror (e.g. 'deb <mirror>/debian bookworm main') and run again"
+    return 1
+  fi
+  printf '%s\n' "$lines"
+}
+
+if [ "${1:-}" = debian-sources ]; then
+  debian_sources
+  exit
+fi
+
 if [ "${1:-}" = env ]; then
   echo "DOCKER_HOST=$socket"
   echo "SATVACH_DOCKER_CLIENT=$docker"
@@ -62,10 +86,10 @@ ensure_base_images() {
     log "creating satvach-local/debian:bookworm-slim with mmdebstrap (about a minute)"
     local tarball="$state_dir/debian-rootfs.tar"
     mkdir -p "$state_dir"
-    mmdebstrap --quiet --variant=minbase --include=ca-certificates bookworm "$tarball" \
-      "deb http://deb.debian.org/debian bookworm main" \
-      "deb http://deb.debian.org/debian bookworm-updates main" \
-      "deb http://deb.debian.org/debian-security bookworm-security main"
+    local text sources
+    text=$(debian_sources) # a failure stops here: mmdebstrap without sources would pick its own mirror
+    mapfile -t sources <<<"$text"
+    mmdebstrap --quiet --variant=minbase --include=ca-certificates bookworm "$tarball" "${sources[@]}"
     DOCKER_HOST=$socket "$docker" import -c 'CMD ["bash"]' "$tarball" satvach-local/debian:bookworm-slim >/dev/null
     rm -f "$tarball"
   fi

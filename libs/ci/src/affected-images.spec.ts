@@ -75,7 +75,7 @@ describe('the exact image set on real git history', () => {
       {
         project: 'backend',
         reason:
-          'Nx marks backend affected (its tasks run), but no changed file lies inside its build context apps/backend (changed: libs/api-contract/src/index.ts), so its image cannot change',
+          'Nx marks backend affected (its tasks run), but its build does not see any changed file (build context apps/backend minus apps/backend/.dockerignore; changed: libs/api-contract/src/index.ts), so its image cannot change',
       },
     ]);
   });
@@ -123,7 +123,7 @@ describe('the exact image set on real git history', () => {
       },
     ]);
     expect(result.skipped.map((s) => s.project)).toEqual(['backend']);
-    expect(result.skipped[0]?.reason).toContain('(changed: package-lock.json)');
+    expect(result.skipped[0]?.reason).toContain('; changed: package-lock.json)');
   });
 
   it('libs/backup source → the backup image only (it runs the library); frontend and backend keep theirs', async () => {
@@ -150,6 +150,71 @@ describe('the exact image set on real git history', () => {
     const result = await imagesAfter('docker/backup/Dockerfile.dockerignore');
     expect(setOf(result)).toEqual(['backup-image']);
     expect(result.images[0]?.reasons).toEqual(['.dockerignore changed: docker/backup/Dockerfile.dockerignore']);
+  });
+
+  it('backend tests only → no image: apps/backend/.dockerignore keeps tests out of the build', async () => {
+    const result = await imagesAfter('apps/backend/tests/conftest.py');
+    expect(result.affectedProjects).toContain('backend');
+    expect(result.images).toEqual([]);
+    expect(result.skipped).toEqual([
+      {
+        project: 'backend',
+        reason:
+          'Nx marks backend affected (its tasks run), but its build does not see any changed file (build context apps/backend minus apps/backend/.dockerignore; changed: apps/backend/tests/conftest.py), so its image cannot change',
+      },
+    ]);
+  });
+
+  it('backend devtools only → no image (the harness is a cache input of the backup tests too, so backup-image is affected, and skipped)', async () => {
+    const result = await imagesAfter('apps/backend/devtools/local_services.py');
+    expect(result.affectedProjects).toEqual(expect.arrayContaining(['backend', 'backup', 'backup-image']));
+    expect(result.images).toEqual([]);
+    expect(result.skipped.map((s) => s.project)).toEqual(['backend', 'backup-image']);
+  });
+
+  it('the setup script only → no image: the backup tests re-run (it is their cache input), the backup build does not see it', async () => {
+    const result = await imagesAfter('tools/scripts/setup.sh');
+    expect(result.affectedProjects).toEqual(expect.arrayContaining(['backup', 'backup-image', 'ci']));
+    expect(result.images).toEqual([]);
+    expect(result.skipped.map((s) => s.project)).toEqual(['backend', 'backup-image']);
+  });
+
+  it('backend dev lock and pyproject only → no image (the `*` rule; only requirements.lock is re-included)', async () => {
+    const result = await imagesAfter('apps/backend/requirements-dev.lock', 'apps/backend/pyproject.toml');
+    expect(result.affectedProjects).toContain('backend');
+    expect(result.images).toEqual([]);
+  });
+
+  it('a backend migration (re-included by !alembic/) → backend', async () => {
+    const result = await imagesAfter('apps/backend/alembic/versions/0001_create_places.py');
+    expect(result.images).toEqual([
+      {
+        project: 'backend',
+        dockerfile: 'apps/backend/Dockerfile',
+        context: 'apps/backend',
+        reasons: ['changed in apps/backend: apps/backend/alembic/versions/0001_create_places.py'],
+      },
+    ]);
+  });
+
+  it("a frontend spec file (the root context's .dockerignore excludes **/*.spec.tsx) → no image", async () => {
+    const result = await imagesAfter('apps/frontend/src/App.spec.tsx');
+    expect(result.affectedProjects).toContain('frontend');
+    expect(result.images).toEqual([]);
+    expect(result.skipped).toEqual([
+      {
+        project: 'frontend',
+        reason:
+          'Nx marks frontend affected (its tasks run), but its build does not see any changed file (build context the workspace root minus .dockerignore; changed: apps/frontend/src/App.spec.tsx), so its image cannot change',
+      },
+    ]);
+  });
+
+  it('a libs/api-contract spec file → no image: frontend and backend are affected, neither build sees it', async () => {
+    const result = await imagesAfter('libs/api-contract/src/index.spec.ts');
+    expect(result.affectedProjects).toEqual(expect.arrayContaining(['api-contract', 'backend', 'frontend']));
+    expect(result.images).toEqual([]);
+    expect(result.skipped.map((s) => s.project)).toEqual(['backend', 'frontend']);
   });
 
   it('apps/backend/requirements.lock → backend only', async () => {

@@ -77,9 +77,21 @@ describe('parseGraphFile', () => {
     expect(() => parseGraphFile({ nodes: {} })).toThrow(/unexpected output of "nx graph --file"/);
   });
 
-  it('names <Dockerfile>.dockerignore as the ignore file when it exists: BuildKit then ignores the context one', () => {
-    const json = { graph: { nodes: { job: { data: { root: 'docker/job', targets: { 'docker-build': { options: { dockerfile: 'docker/job/Dockerfile', context: '.' } } } } } }, dependencies: { job: [] } } };
-    expect(parseGraphFile(json, (path) => path === 'docker/job/Dockerfile.dockerignore').projects.job?.image?.ignoreFile).toBe('docker/job/Dockerfile.dockerignore');
+  const jobGraph = { graph: { nodes: { job: { data: { root: 'docker/job', targets: { 'docker-build': { options: { dockerfile: 'docker/job/Dockerfile', context: '.' } } } } } }, dependencies: { job: [] } } };
+
+  it('takes <Dockerfile>.dockerignore and its rules when it exists: BuildKit then ignores the context one', () => {
+    const files: Record<string, string> = { 'docker/job/Dockerfile.dockerignore': 'bench\n', '.dockerignore': 'docker\n' };
+    expect(parseGraphFile(jobGraph, (path) => files[path]).projects.job?.image).toEqual({
+      dockerfile: 'docker/job/Dockerfile',
+      context: '.',
+      ignoreFile: 'docker/job/Dockerfile.dockerignore',
+      ignoreRules: 'bench\n',
+    });
+  });
+
+  it("else the context's .dockerignore and its rules; no rules when neither exists", () => {
+    expect(parseGraphFile(jobGraph, (path) => (path === '.dockerignore' ? 'docker\n' : undefined)).projects.job?.image).toMatchObject({ ignoreFile: '.dockerignore', ignoreRules: 'docker\n' });
+    expect(parseGraphFile(jobGraph).projects.job?.image).toEqual({ dockerfile: 'docker/job/Dockerfile', context: '.', ignoreFile: '.dockerignore' });
   });
 });
 
@@ -97,5 +109,56 @@ describe('computeImageSet with the ignore file BuildKit reads', () => {
   it('its own ignore file does', () => {
     const set = computeImageSet({ graph: withJob, affected: [], changedFiles: ['docker/job/Dockerfile.dockerignore'] });
     expect(set.images.map((i) => [i.project, i.reasons])).toEqual([['job', ['.dockerignore changed: docker/job/Dockerfile.dockerignore']]]);
+  });
+});
+
+describe("computeImageSet sees only what the build sees (context minus the ignore file, Docker's matching)", () => {
+  // The backend's real rules: everything out, then `!` re-includes the lock, migrations and package.
+  const api = {
+    root: 'apps/api',
+    image: {
+      dockerfile: 'apps/api/Dockerfile',
+      context: 'apps/api',
+      ignoreFile: 'apps/api/.dockerignore',
+      ignoreRules: '# only what the image needs\n*\n!requirements.lock\n!alembic/\n!src/pkg/\n**/__pycache__\n**/.env.*\n',
+    },
+  };
+  const web = { root: 'apps/web', image: { dockerfile: 'apps/web/Dockerfile', context: '.', ignoreFile: '.dockerignore', ignoreRules: '**/*.spec.ts\ndocker\n' } };
+  const seen: WorkspaceGraph = { projects: { api, web, core: { root: 'libs/core' } }, dependencies: { web: [{ target: 'core', type: 'static' }], api: [] } };
+  const setAfter = (affected: string[], ...changedFiles: string[]) => computeImageSet({ graph: seen, affected, changedFiles });
+
+  it('a file the ignore file excludes does not rebuild the image; the project is skipped with the reason', () => {
+    const set = setAfter(['api'], 'apps/api/tests/test_a.py', 'apps/api/requirements-dev.lock');
+    expect(set.images).toEqual([]);
+    expect(set.skipped).toEqual([
+      {
+        project: 'api',
+        reason:
+          'Nx marks api affected (its tasks run), but its build does not see any changed file (build context apps/api minus apps/api/.dockerignore; changed: apps/api/requirements-dev.lock, apps/api/tests/test_a.py), so its image cannot change',
+      },
+    ]);
+  });
+
+  it('a file a `!` rule re-includes does', () => {
+    expect(setAfter(['api'], 'apps/api/src/pkg/main.py').images.map((i) => i.reasons)).toEqual([['changed in apps/api: apps/api/src/pkg/main.py']]);
+    expect(setAfter(['api'], 'apps/api/alembic/versions/0002.py').images.map((i) => i.project)).toEqual(['api']);
+    expect(setAfter(['api'], 'apps/api/requirements.lock').images.map((i) => i.reasons)).toEqual([['Python lockfile changed: apps/api/requirements.lock']]);
+  });
+
+  it('a later exclusion wins over the re-include (last matching rule decides)', () => {
+    expect(setAfter(['api'], 'apps/api/src/pkg/__pycache__/main.cpython-311.pyc', 'apps/api/src/pkg/.env.local').images).toEqual([]);
+  });
+
+  it('a dependency change the root context ignores does not reach the image; a visible one does', () => {
+    expect(setAfter(['core', 'web'], 'libs/core/src/a.spec.ts').images).toEqual([]);
+    expect(setAfter(['core', 'web'], 'libs/core/src/a.spec.ts', 'libs/core/src/a.ts').images.map((i) => i.reasons)).toEqual([
+      ['depends on affected core: web → core (static); changed libs/core/src/a.ts'],
+    ]);
+  });
+
+  it('the ignore file itself and the Dockerfile still rebuild (the builder always reads them)', () => {
+    expect(setAfter([], 'apps/api/.dockerignore', 'apps/api/Dockerfile').images.map((i) => i.reasons)).toEqual([
+      ['Dockerfile changed: apps/api/Dockerfile', '.dockerignore changed: apps/api/.dockerignore'],
+    ]);
   });
 });

@@ -1,3 +1,5 @@
+import dockerignore from '@balena/dockerignore';
+
 /** The target a project with a Dockerfile has (inferred by the platform plugin). */
 export const IMAGE_TARGET = 'docker-build';
 
@@ -14,9 +16,10 @@ export interface GraphProject {
   /**
    * Present when the project has a `docker-build` target: its Dockerfile and build context,
    * workspace-relative, and — when known — the one ignore file BuildKit reads for it
-   * (`<Dockerfile>.dockerignore` when that exists, else `<context>/.dockerignore`).
+   * (`<Dockerfile>.dockerignore` when that exists, else `<context>/.dockerignore`) with its text
+   * (`ignoreRules`, absent when the file does not exist: then the whole context is sent).
    */
-  readonly image?: { readonly dockerfile: string; readonly context: string; readonly ignoreFile?: string };
+  readonly image?: { readonly dockerfile: string; readonly context: string; readonly ignoreFile?: string; readonly ignoreRules?: string };
 }
 
 export interface GraphDependency {
@@ -96,17 +99,29 @@ function ownerOf(graph: WorkspaceGraph, file: string): string | undefined {
 }
 
 /**
+ * Whether `docker build` sends a file to the builder: it lies inside the context and the ignore file
+ * does not exclude it, matched with Docker's own rules (moby's fileutils, `!` re-includes) by
+ * @balena/dockerignore. Paths in the ignore file are relative to the context; `file` and `context`
+ * are workspace-relative (context '' is the workspace root). Checked against BuildKit itself in
+ * tools/generators/src/executors/affected-images/build-context.e2e.spec.ts.
+ */
+export function buildSees(context: string, ignoreRules: string | undefined): (file: string) => boolean {
+  const ignore = ignoreRules === undefined ? undefined : dockerignore().add(ignoreRules);
+  return (file) => inside(context, file) && !(ignore?.ignores(context === '' ? file : file.slice(context.length + 1)) ?? false);
+}
+
+/**
  * The images that must be rebuilt for a change, each with its reasons. The rule:
  *
  * 1. A project's image is rebuilt when its Dockerfile, `<Dockerfile>.dockerignore` or its build
  *    context's `.dockerignore` changed — whatever Nx says (a root .dockerignore belongs to no project).
  * 2. Otherwise it is rebuilt when Nx marks the project affected AND the change can reach the image:
  *    a changed file of the project itself, of an affected project it depends on, or outside every
- *    project (workspace-wide inputs, the root lockfile) — and that file lies inside the image's build
- *    context. Nothing outside the context can enter `docker build`, so a project affected only through
- *    files outside its context (the backend through libs/api-contract, or through package-lock.json)
- *    keeps its image; it is listed in `skipped` with the reason. Its tests still run: that is
- *    `nx affected`'s job, not the image set's.
+ *    project (workspace-wide inputs, the root lockfile) — and the build sees that file: it lies inside
+ *    the build context and the ignore file does not exclude it. Nothing else can enter `docker build`,
+ *    so a project affected only through files its build does not see (the backend through its tests
+ *    or libs/api-contract, the frontend through a spec file) keeps its image; it is listed in
+ *    `skipped` with the reason. Its tests still run: that is `nx affected`'s job, not the image set's.
  */
 export function computeImageSet(input: ImageSetInput): ImageSet {
   const { graph, changedFiles } = input;
@@ -121,7 +136,7 @@ export function computeImageSet(input: ImageSetInput): ImageSet {
     const dockerfile = normalizeDir(node.image.dockerfile);
     const context = normalizeDir(node.image.context);
     const root = normalizeDir(node.root);
-    const inContext = (file: string) => inside(context, file);
+    const visible = buildSees(context, node.image.ignoreRules);
     const dockerignores = node.image.ignoreFile !== undefined ? [node.image.ignoreFile.replace(/^\.\//, '')] : [`${dockerfile}.dockerignore`, join(context, '.dockerignore')];
     const imageFiles = new Set([dockerfile, ...dockerignores]);
     const reasons: string[] = [];
@@ -131,38 +146,38 @@ export function computeImageSet(input: ImageSetInput): ImageSet {
 
     if (affected.has(project)) {
       const own = changed.filter((file) => owners.get(file) === project && !imageFiles.has(file));
-      const pythonLocks = own.filter((file) => PYTHON_LOCK.test(file) && inContext(file));
-      const sources = own.filter((file) => !PYTHON_LOCK.test(file) && inContext(file));
+      const pythonLocks = own.filter((file) => PYTHON_LOCK.test(file) && visible(file));
+      const sources = own.filter((file) => !PYTHON_LOCK.test(file) && visible(file));
       if (pythonLocks.length > 0) reasons.push(`Python lockfile changed: ${listFiles(pythonLocks)}`);
       if (sources.length > 0) reasons.push(`changed in ${root}: ${listFiles(sources)}`);
 
-      const outside: string[] = own.filter((file) => !inContext(file));
+      const unseen: string[] = own.filter((file) => !visible(file));
       for (const [dependency, { path, type }] of dependencyPaths(graph, project)) {
         if (!affected.has(dependency)) continue;
         const depFiles = changed.filter((file) => owners.get(file) === dependency);
         const via = `${path.join(' → ')}${path.length === 2 ? ` (${type})` : ''}`;
-        const reaching = depFiles.filter(inContext);
+        const reaching = depFiles.filter(visible);
         if (reaching.length > 0) reasons.push(`depends on affected ${dependency}: ${via}; changed ${listFiles(reaching)}`);
-        else if (depFiles.length > 0) outside.push(...depFiles);
+        else unseen.push(...depFiles);
       }
 
       const global = changed.filter((file) => owners.get(file) === undefined && !imageFiles.has(file));
-      const globalInContext = global.filter(inContext);
-      if (globalInContext.includes(NPM_LOCKFILE)) {
+      const globalSeen = global.filter(visible);
+      if (globalSeen.includes(NPM_LOCKFILE)) {
         reasons.push(`npm lockfile changed: ${NPM_LOCKFILE} lies inside the build context and Nx marks ${project} affected by it`);
       }
-      const otherGlobal = globalInContext.filter((file) => file !== NPM_LOCKFILE);
+      const otherGlobal = globalSeen.filter((file) => file !== NPM_LOCKFILE);
       if (reasons.length === 0 && otherGlobal.length > 0) {
         reasons.push(`Nx marks it affected and workspace-wide files changed inside its build context: ${listFiles(otherGlobal)}`);
       }
-      outside.push(...global.filter((file) => !inContext(file)));
+      unseen.push(...global.filter((file) => !visible(file)));
 
       if (reasons.length === 0) {
-        const context_ = context === '' ? 'the workspace root' : context;
-        const causes = outside.length > 0 ? `changed: ${listFiles([...new Set(outside)].sort())}` : 'no changed file reaches it';
+        const seen = `${context === '' ? 'the workspace root' : context}${node.image.ignoreRules === undefined ? '' : ` minus ${node.image.ignoreFile ?? '.dockerignore'}`}`;
+        const causes = unseen.length > 0 ? `changed: ${listFiles([...new Set(unseen)].sort())}` : 'no changed file reaches it';
         skipped.push({
           project,
-          reason: `Nx marks ${project} affected (its tasks run), but no changed file lies inside its build context ${context_} (${causes}), so its image cannot change`,
+          reason: `Nx marks ${project} affected (its tasks run), but its build does not see any changed file (build context ${seen}; ${causes}), so its image cannot change`,
         });
         continue;
       }

@@ -2,6 +2,7 @@ export { affectedImages, type AffectedImagesRequest, type AffectedImagesResult }
 export { affectedImagesJson, formatAffectedImages } from './format.ts';
 export {
   allImages,
+  buildSees,
   computeImageSet,
   IMAGE_TARGET,
   NPM_LOCKFILE,

@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -38,11 +38,11 @@ const GraphFile = z.object({
 });
 
 /**
- * Converts the JSON `nx graph --file` writes into what the image set needs. `exists` (workspace-
- * relative paths) tells which ignore file applies: BuildKit reads `<Dockerfile>.dockerignore`
- * instead of the context's `.dockerignore` when it exists.
+ * Converts the JSON `nx graph --file` writes into what the image set needs. `readText` (workspace-
+ * relative path → the file's text, undefined when missing) gives the ignore file that applies:
+ * BuildKit reads `<Dockerfile>.dockerignore` instead of the context's `.dockerignore` when it exists.
  */
-export function parseGraphFile(json: unknown, exists: (path: string) => boolean = () => false): WorkspaceGraph {
+export function parseGraphFile(json: unknown, readText: (path: string) => string | undefined = () => undefined): WorkspaceGraph {
   const parsed = GraphFile.safeParse(json);
   if (!parsed.success) throw new Error(`unexpected output of "nx graph --file": ${z.prettifyError(parsed.error)}`);
   const projects: Record<string, WorkspaceGraph['projects'][string]> = {};
@@ -56,8 +56,10 @@ export function parseGraphFile(json: unknown, exists: (path: string) => boolean 
     const option = (key: string) => (typeof target.options?.[key] === 'string' ? (target.options[key] as string) : undefined);
     const dockerfile = option('dockerfile') ?? `${root}/Dockerfile`;
     const context = option('context') ?? root;
-    const ignoreFile = exists(`${dockerfile}.dockerignore`) ? `${dockerfile}.dockerignore` : `${context === '.' ? '' : `${context}/`}.dockerignore`;
-    projects[name] = { root, image: { dockerfile, context, ignoreFile } };
+    const own = readText(`${dockerfile}.dockerignore`);
+    const ignoreFile = own !== undefined ? `${dockerfile}.dockerignore` : `${context === '.' ? '' : `${context}/`}.dockerignore`;
+    const ignoreRules = own ?? readText(ignoreFile);
+    projects[name] = { root, image: { dockerfile, context, ignoreFile, ...(ignoreRules === undefined ? {} : { ignoreRules }) } };
   }
   const dependencies = Object.fromEntries(
     Object.entries(parsed.data.graph.dependencies).map(([name, list]) => [name, list.map(({ target, type }) => ({ target, type }))]),
@@ -71,7 +73,10 @@ export async function readWorkspaceGraph(workspaceRoot: string, run: RunFn = exe
   try {
     const file = join(dir, 'graph.json');
     await run(nxCommand(workspaceRoot, NX_COMMANDS.graph(file)), { quiet: true });
-    return parseGraphFile(JSON.parse(await readFile(file, 'utf8')), (path) => existsSync(join(workspaceRoot, path)));
+    return parseGraphFile(JSON.parse(await readFile(file, 'utf8')), (path) => {
+      const absolute = join(workspaceRoot, path);
+      return existsSync(absolute) ? readFileSync(absolute, 'utf8') : undefined;
+    });
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
