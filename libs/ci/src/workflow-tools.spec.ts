@@ -117,9 +117,9 @@ describe('every workflow step that runs tests has its tools installed by an earl
       ),
     }));
     expect(missingInstalls('ci.yml', explicit, manifest)).toEqual([]);
-    const grown: SetupManifest = { ...manifest, debianPackages: [...manifest.debianPackages, 'prometheus'] };
+    const grown: SetupManifest = { ...manifest, debianPackages: [...manifest.debianPackages, 'pgbackrest'] };
     expect(missingInstalls('ci.yml', explicit, grown)).toEqual([expect.stringContaining('ci.yml job affected: step ')]);
-    expect(missingInstalls('ci.yml', explicit, grown)[0]).toContain('no earlier step installs Debian package prometheus');
+    expect(missingInstalls('ci.yml', explicit, grown)[0]).toContain('no earlier step installs Debian package pgbackrest');
   });
 
   it('fails when setup.sh would run where it cannot work: not Debian 12, no --privileged or the runner\'s socket for the harness engine, no Go for its tools', () => {
