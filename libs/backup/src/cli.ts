@@ -2,7 +2,9 @@
 // The backup tool: `node libs/backup/src/cli.ts <command> [options]`. docker/backup/backup_db.sh and the
 // backup container call it; the Nx executors call the same library functions directly.
 import { parseArgs } from 'node:util';
-import { backupJob, runSchedule } from './job.ts';
+import { backupJob, runSchedule, seedBackupMetrics } from './job.ts';
+import { BackupStore } from './store.ts';
+import { BackupMetrics, DEFAULT_METRICS_LISTEN, parseListen, serveMetrics } from './metrics.ts';
 import { listAcross, readLatest } from './catalog.ts';
 import { targetsOf } from './backup.ts';
 import { ConfigError, loadConfigFrom } from './config.ts';
@@ -14,7 +16,8 @@ import { restore } from './restore.ts';
 
 export const USAGE = `usage: cli.ts <command> [--env-file FILE] [options]
   backup   [--no-prune]                                 one backup, then retention, then the heartbeat
-  schedule                                              backups on SATVACH_BACKUP_SCHEDULE until stopped
+  schedule [--metrics-listen HOST:PORT]                  backups on SATVACH_BACKUP_SCHEDULE until stopped; Prometheus metrics
+                                                        at /metrics (default 0.0.0.0:9464)
   restore  --database DB [--timestamp T] [--force] [--jobs N]
   drill    [--timestamp T] [--keep] [--from primary|replica]  restore into a scratch server of its own and check it
   list     [--json]                                     every backup, with its presence on each target
@@ -32,6 +35,7 @@ export async function main(argv: readonly string[]): Promise<number> {
         'env-file': { type: 'string' },
         once: { type: 'boolean' },
         'no-prune': { type: 'boolean' },
+        'metrics-listen': { type: 'string' },
         database: { type: 'string' },
         timestamp: { type: 'string' },
         force: { type: 'boolean' },
@@ -63,7 +67,15 @@ export async function main(argv: readonly string[]): Promise<number> {
       case 'schedule': {
         const controller = new AbortController();
         for (const name of ['SIGTERM', 'SIGINT'] as const) process.once(name, () => controller.abort());
-        await runSchedule(config, context, controller.signal);
+        const metrics = new BackupMetrics();
+        await seedBackupMetrics(config, new BackupStore(config.s3), metrics, log);
+        const server = await serveMetrics(metrics, parseListen(values['metrics-listen'] ?? DEFAULT_METRICS_LISTEN));
+        log.info(`schedule: metrics on port ${server.port} at /metrics`);
+        try {
+          await runSchedule(config, context, controller.signal, { metrics });
+        } finally {
+          await server.close();
+        }
         return 0;
       }
       case 'restore':

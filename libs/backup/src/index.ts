@@ -16,7 +16,8 @@ export {
 } from './config.ts';
 export { compareWithManifest, DRILL_SOURCES, drillDatabaseName, restoreDrill, sourceStore, type Check, type DrillContext, type DrillOptions, type DrillSource } from './drill.ts';
 export { sendHeartbeat, type Heartbeat } from './heartbeat.ts';
-export { backupJob, missedRun, runSchedule, type JobResult } from './job.ts';
+export { backupJob, missedRun, runSchedule, seedBackupMetrics, type JobResult } from './job.ts';
+export { BackupMetrics, DEFAULT_METRICS_LISTEN, parseListen, serveMetrics } from './metrics.ts';
 export { consoleLogger, silentLogger, type Logger } from './logger.ts';
 export { manifestSchema, type DrillRecord, type LatestPointer, type Manifest } from './manifest.ts';
 export { backupKeys, latestKey, stampOf } from './naming.ts';

@@ -1,8 +1,10 @@
 import { Cron } from 'croner';
 import { backup, type RunContext } from './backup.ts';
-import { readLatest } from './catalog.ts';
+import { findManifest, NotFoundError, readLatest } from './catalog.ts';
 import { type BackupConfig } from './config.ts';
 import { sendHeartbeat } from './heartbeat.ts';
+import { type Manifest } from './manifest.ts';
+import { type BackupMetrics } from './metrics.ts';
 import { dateOfStamp } from './naming.ts';
 import { prune } from './prune.ts';
 import { BackupStore } from './store.ts';
@@ -10,6 +12,8 @@ import { BackupStore } from './store.ts';
 export interface JobResult {
   readonly ok: boolean;
   readonly summary: string;
+  /** The new backup's manifest, when the backup itself worked (also when prune then failed). */
+  readonly manifest?: Manifest;
 }
 
 /**
@@ -20,8 +24,10 @@ export interface JobResult {
 export async function backupJob(config: BackupConfig, context: RunContext, options: { prune?: boolean } = {}): Promise<JobResult> {
   const store = context.store ?? new BackupStore(config.s3);
   let result: JobResult;
+  let made: Manifest | undefined;
   try {
     const { manifest } = await backup(config, { ...context, store });
+    made = manifest;
     let summary = `backup ${manifest.database} ${manifest.stamp}: ${manifest.size} bytes, sha256 ${manifest.sha256}, ${manifest.tables.length} tables`;
     if (options.prune !== false) {
       const pruned = await prune(config, {}, context).catch((error: unknown) => {
@@ -29,9 +35,9 @@ export async function backupJob(config: BackupConfig, context: RunContext, optio
       });
       summary += `; prune kept ${pruned.keep.length}, deleted ${pruned.remove.length + pruned.leftovers.length}`;
     }
-    result = { ok: true, summary };
+    result = { ok: true, summary, manifest };
   } catch (error) {
-    result = { ok: false, summary: (error as Error).message };
+    result = { ok: false, summary: (error as Error).message, ...(made ? { manifest: made } : {}) };
     context.log.error(result.summary);
   }
   await sendHeartbeat(config.heartbeat, result.ok, result.summary, context.log);
@@ -69,11 +75,23 @@ export function missedRun(latest: Date | undefined, cron: string, timezone: stri
 }
 
 /**
+ * Seeds `metrics` from the newest manifest in the bucket, so a restarted scheduler reports the real age
+ * of the last good backup. Call it before the metrics are served: a scrape must never see "never".
+ */
+export async function seedBackupMetrics(config: BackupConfig, store: BackupStore, metrics: BackupMetrics, log: RunContext['log']): Promise<void> {
+  const manifest = await findManifest(config, store).catch((error: unknown) => {
+    if (!(error instanceof NotFoundError)) log.warn(`metrics: cannot read the newest manifest: ${(error as Error).message}`);
+    return undefined;
+  });
+  metrics.seed(manifest);
+}
+
+/**
  * The backup container's scheduler: runs `backupJob` on the cron schedule, one run at a time (an overrun
  * is logged and reported as a failure). At start, a run the schedule should have made but did not
  * (container down at that time) is reported through the failure heartbeat and made up at once.
  */
-export async function runSchedule(config: BackupConfig, context: RunContext, signal?: AbortSignal): Promise<void> {
+export async function runSchedule(config: BackupConfig, context: RunContext, signal?: AbortSignal, options: { metrics?: BackupMetrics } = {}): Promise<void> {
   const { log } = context;
   const store = context.store ?? new BackupStore(config.s3);
   const { cron, timezone } = config.schedule;
@@ -81,6 +99,7 @@ export async function runSchedule(config: BackupConfig, context: RunContext, sig
   const now = new Date();
   const job = async () => {
     const result = await backupJob(config, { ...context, store });
+    options.metrics?.record(result);
     log.info(`schedule: run ${result.ok ? 'succeeded' : 'FAILED'}; next at ${scheduler.nextRun()?.toISOString() ?? 'never'}`);
   };
   const scheduler = new Cron(cron, {

@@ -1,0 +1,29 @@
+export { VALID_ALERT_ENV } from './env.ts';
+export { alertmanagerAlerts, postAlert, startPipeline, testPrometheusConfig, type AlertmanagerAlert, type Pipeline, type PipelineOptions } from './pipeline.ts';
+export {
+  background,
+  MAILPIT_VERSION,
+  slackPayloadProblem,
+  startMailpit,
+  startSlackReceiver,
+  startSns,
+  waitFor,
+  type Background,
+  type Mailpit,
+  type SlackPayload,
+  type SlackReceiver,
+  type SnsStandIn,
+} from './receivers.ts';
+export {
+  ALERT_EMAIL_TO,
+  alertEnvFor,
+  CHANNELS,
+  countNotifications,
+  notificationsOn,
+  startAlertSinks,
+  waitForNotifications,
+  type AlertSinks,
+  type AlertStatus,
+  type Channel,
+  type Notification,
+} from './sinks.ts';
