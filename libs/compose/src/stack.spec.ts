@@ -53,7 +53,7 @@ function request(overrides: Partial<StackUpRequest> = {}): StackUpRequest {
   return {
     projectName: 'satvach-test', stateDir: join(dir, 'state'), docker: 'docker', files: ['/w/docker/compose.yml'], profiles: [],
     envFile, exampleFile: join(dir, 'none'), processEnv: {}, images: { SATVACH_BACKEND_IMAGE: 'a/backend:1', SATVACH_EDGE_IMAGE: 'a/edge:1' },
-    hostNetwork: false, timeoutMs: 60_000, randomSecret: () => 'x', sleep: async () => {}, ...overrides,
+    hostNetwork: false, timeoutMs: 60_000, randomSecret: () => 'x', clock: { now: () => Date.now(), sleep: async () => {} }, ...overrides,
   };
 }
 const quiet = { info: () => {}, table: () => {} };

@@ -1,4 +1,5 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
+import { type Clock, pollUntil, systemClock } from '@satvach/exec';
 import { type AnalysisConfig, type Colour, containerNameOf, type DeployConfig, healthUrl, lockFileOf, otherColour, stateFileOf, upstreamFileOf } from './config.ts';
 import { analyseWindow, parseEdgeLog, portOf, type WindowAnalysis } from './analysis.ts';
 import type { DockerHost, ImageFacts } from './docker.ts';
@@ -16,8 +17,10 @@ export class DeployError extends Error {
 export interface DeployDeps {
   readonly docker: DockerHost;
   readonly log: (line: string) => void;
+  /** The time recorded in the state file and canary windows. */
   readonly now?: () => Date;
-  readonly sleep?: (ms: number) => Promise<void>;
+  /** The time health checks, drains and canary windows wait on. */
+  readonly clock?: Clock;
   /** Runs the pre-deploy backup (the backup executor); required when `backup` is asked for. */
   readonly backup?: () => Promise<void>;
 }
@@ -47,7 +50,7 @@ interface Context {
   readonly docker: DockerHost;
   readonly log: (line: string) => void;
   readonly now: () => Date;
-  readonly sleep: (ms: number) => Promise<void>;
+  readonly clock: Clock;
 }
 
 function contextOf(config: DeployConfig, deps: DeployDeps): Context {
@@ -56,7 +59,7 @@ function contextOf(config: DeployConfig, deps: DeployDeps): Context {
     docker: deps.docker,
     log: deps.log,
     now: deps.now ?? (() => new Date()),
-    sleep: deps.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms))),
+    clock: deps.clock ?? systemClock,
   };
 }
 
@@ -105,24 +108,23 @@ async function waitHealthy(ctx: Context, colour: Colour): Promise<void> {
   const { health } = ctx.config;
   const name = containerNameOf(ctx.config, colour);
   const url = healthUrl(ctx.config, colour);
-  const deadline = Date.now() + health.timeoutSeconds * 1000;
   let streak = 0;
   let last = 'no answer yet';
-  for (;;) {
+  const healthy = await pollUntil(async () => {
     const result = await probe(url);
     last = result.detail;
     streak = result.healthy ? streak + 1 : 0;
-    if (streak >= health.healthyStreak) return;
+    if (streak >= health.healthyStreak) return true;
     const container = await ctx.docker.container(name);
     if (container?.running !== true) {
       const logs = await ctx.docker.logsTail(name, 20);
       throw new DeployError(`${name} stopped before it became healthy (${container?.status ?? 'gone'}, exit code ${container?.exitCode ?? '?'}); its last log lines:\n${logs}`);
     }
-    if (Date.now() > deadline) {
-      const logs = await ctx.docker.logsTail(name, 20);
-      throw new DeployError(`${name} did not become healthy within ${health.timeoutSeconds} s (last answer from ${url}: ${last}); its last log lines:\n${logs}`);
-    }
-    await ctx.sleep(health.intervalMs);
+    return undefined;
+  }, { timeoutMs: health.timeoutSeconds * 1000, intervalMs: health.intervalMs, clock: ctx.clock });
+  if (healthy === undefined) {
+    const logs = await ctx.docker.logsTail(name, 20);
+    throw new DeployError(`${name} did not become healthy within ${health.timeoutSeconds} s (last answer from ${url}: ${last}); its last log lines:\n${logs}`);
   }
 }
 
@@ -180,12 +182,11 @@ async function drain(ctx: Context, colour: Colour, since: Date): Promise<void> {
   const { drainTimeoutSeconds, drainQuietSeconds, container } = ctx.config.edge;
   if ((await ctx.docker.container(container))?.running !== true) return;
   const port = ctx.config.colours[colour].hostPort;
-  const deadline = since.getTime() + drainTimeoutSeconds * 1000;
   let lastAt = since.getTime();
   let finished = 0;
   let readFrom = since;
-  for (;;) {
-    await ctx.sleep(500);
+  await ctx.clock.sleep(DRAIN_POLL_MS);
+  const drained = await pollUntil(async () => {
     // Each poll reads only the log lines since the last one.
     const readTo = new Date();
     const requests = parseEdgeLog(await ctx.docker.logsSince(container, readFrom, readTo)).filter((request) => portOf(request.upstream) === port);
@@ -193,16 +194,13 @@ async function drain(ctx: Context, colour: Colour, since: Date): Promise<void> {
     finished += requests.length;
     lastAt = Math.max(lastAt, ...requests.map((request) => request.at));
     // The log's times have whole seconds; one more second keeps a request in that second from being missed.
-    if (Date.now() - lastAt >= (drainQuietSeconds + 1) * 1000) {
-      ctx.log(`${colour} drained (${finished} request(s) finished after the switch); it keeps running for rollback`);
-      return;
-    }
-    if (Date.now() > deadline) {
-      ctx.log(`warning: ${colour} still had requests ${drainTimeoutSeconds} s after the switch; it keeps running`);
-      return;
-    }
-  }
+    return ctx.clock.now() - lastAt >= (drainQuietSeconds + 1) * 1000 ? true : undefined;
+  }, { timeoutMs: since.getTime() + drainTimeoutSeconds * 1000 - ctx.clock.now(), intervalMs: DRAIN_POLL_MS, clock: ctx.clock });
+  if (drained) ctx.log(`${colour} drained (${finished} request(s) finished after the switch); it keeps running for rollback`);
+  else ctx.log(`warning: ${colour} still had requests ${drainTimeoutSeconds} s after the switch; it keeps running`);
 }
+
+const DRAIN_POLL_MS = 500;
 
 function planLines(ctx: Context, request: DeployRequest, state: DeployState, colour: Colour, facts: ImageFacts | undefined, release: string): string[] {
   const { config } = ctx;
@@ -336,7 +334,7 @@ async function runCanary(ctx: Context, initial: DeployState, candidate: Candidat
     let extensions = 0;
     let from = ctx.now();
     while (passed < limits.checksPerStep) {
-      await ctx.sleep(limits.intervalSeconds * 1000);
+      await ctx.clock.sleep(limits.intervalSeconds * 1000);
       const analysis = analyseWindow(parseEdgeLog(await ctx.docker.logsSince(ctx.config.edge.container, from)), ports, limits, step);
       windows.push(analysis);
       ctx.log(`canary ${step} %: ${analysis.verdict} — ${analysis.reasons.join('; ')}`);

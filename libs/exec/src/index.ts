@@ -10,3 +10,5 @@ export {
 export { spawnStream, type StreamingProcess, type StreamOptions } from './stream.ts';
 export { processSink, run, type OutputSink, type RunFn, type RunOptions, type RunResult, type StreamName } from './run.ts';
 export { createRedactor, isSecret, REDACTED, revealValue, secret, Secret, type MaybeSecret } from './secret.ts';
+export { backoffDelay, withRetry, type RetryOptions } from './retry.ts';
+export { pollUntil, systemClock, type Clock, type PollOptions } from './poll.ts';

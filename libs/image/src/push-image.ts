@@ -1,8 +1,8 @@
-import { type RunFn, secret } from '@satvach/exec';
+import { type RunFn, secret, withRetry } from '@satvach/exec';
 import { loginArgv, pushArgv } from './argv.ts';
 import { type ImageManifest, readImageManifest, writeImageManifest, imageManifestPath } from './manifest.ts';
 import { registryHost } from './reference.ts';
-import { isTransientRegistryError, withRetry } from './retry.ts';
+import { isTransientRegistryError } from './retry.ts';
 
 export interface RegistryCredentials {
   readonly user: string;
