@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { secret, type Secret } from '@satvach/exec';
+import { EnvFileError, parseEnvFile, secret, type Secret } from '@satvach/exec';
 import { Cron } from 'croner';
 import { z } from 'zod';
 
@@ -197,21 +197,6 @@ export function pruneTarget(config: BackupConfig): S3Config {
   return { ...config.s3, keyPrefix: 'SATVACH_BACKUP_PRUNE_S3', accessKeyId: config.prune.accessKeyId, secretAccessKey: config.prune.secretAccessKey };
 }
 
-/** Parses a `KEY=value` file (comments, blank lines, optional quotes); no interpolation. */
-export function parseEnvFile(text: string): Record<string, string> {
-  const values: Record<string, string> = {};
-  for (const raw of text.split(/\r?\n/)) {
-    const line = raw.trim();
-    if (line === '' || line.startsWith('#')) continue;
-    const match = /^(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)=(.*)$/.exec(line);
-    if (match === null) continue;
-    const [, key = '', rawValue = ''] = match;
-    const quoted = /^(['"])(.*)\1$/.exec(rawValue);
-    values[key] = quoted === null ? rawValue : (quoted[2] ?? '');
-  }
-  return values;
-}
-
 function databaseFrom(
   env: Pick<ParsedEnv, 'SATVACH_BACKUP_DATABASE_URL' | 'PGHOST' | 'PGPORT' | 'PGUSER' | 'PGPASSWORD' | 'PGDATABASE'>,
   problems: string[],
@@ -362,5 +347,12 @@ export function loadConfigFrom(envFile: string | undefined, env: Readonly<Record
   } catch (error) {
     throw new ConfigError(`cannot read the backup env file ${envFile}: ${(error as NodeJS.ErrnoException).code ?? String(error)}; pass an existing file (see libs/backup/backup.env.example)`);
   }
-  return loadConfig(parseEnvFile(text), envFile);
+  let values: Record<string, string>;
+  try {
+    values = parseEnvFile(text, envFile);
+  } catch (error) {
+    if (!(error instanceof EnvFileError)) throw error;
+    throw new ConfigError(`invalid backup configuration in ${envFile}:\n${error.problems.map((problem) => `  - ${problem}`).join('\n')}\nEach line is KEY=value, # comment or blank (see libs/backup/backup.env.example).`);
+  }
+  return loadConfig(values, envFile);
 }

@@ -6,7 +6,6 @@ export {
   DEFAULTS,
   loadConfig,
   loadConfigFrom,
-  parseEnvFile,
   pruneTarget,
   type BackupConfig,
   type ConfigKey,

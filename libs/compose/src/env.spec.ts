@@ -68,6 +68,24 @@ describe('loadStackEnv', () => {
     expect(problems).toHaveLength(11);
   });
 
+  it('names the .env file and the line it cannot read, never the line, and starts nothing', () => {
+    const envFile = write('.env', `${VALID}pasted-password-on-its-own-line\nPOSTGRES_PASSWORD=abc#defghijklmn\n`);
+    const lines = VALID.split('\n').length;
+    let error: unknown;
+    try {
+      loadStackEnv({ envFile, processEnv: {} });
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(StackEnvError);
+    expect((error as StackEnvError).problems).toEqual([
+      `line ${lines}: not KEY=value`,
+      `line ${lines + 1}: POSTGRES_PASSWORD holds # without quotes, which would start a comment; quote the value`,
+    ]);
+    expect((error as Error).message).toContain(`the stack's environment (${envFile}) is not valid; nothing was started`);
+    expect((error as Error).message).not.toMatch(/pasted-password|abc#def/);
+  });
+
   it('names each malformed database role setting without printing a password', () => {
     const envFile = write(
       '.env',

@@ -1,7 +1,6 @@
 import { appendFileSync, linkSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { parse as parseDotenv } from 'dotenv';
-import { type MaybeSecret, secret } from '@satvach/exec';
+import { EnvFileError, type MaybeSecret, readEnvFile, secret } from '@satvach/exec';
 import { parseImageRef, validateImageRef, validateRepository } from '@satvach/image';
 import { z } from 'zod';
 
@@ -184,11 +183,12 @@ function readEnvExample(file: string): string {
   }
 }
 
-function readEnvFile(file: string): Record<string, string> {
+/** The .env file's values; a line that would be dropped stops the start, named like every other problem. */
+function readStackEnvFile(file: string): Record<string, string> {
   try {
-    return parseDotenv(readFileSync(file));
+    return readEnvFile(file, { missing: 'empty' });
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return {};
+    if (error instanceof EnvFileError) throw new StackEnvError([...error.problems], file);
     throw error;
   }
 }
@@ -198,7 +198,7 @@ function readEnvFile(file: string): Record<string, string> {
  * `<SECRET>_FILE` resolved, every problem listed at once with the key and the expected form.
  */
 export function loadStackEnv(input: LoadStackEnvInput): LoadedStackEnv {
-  const fromFile = readEnvFile(input.envFile);
+  const fromFile = readStackEnvFile(input.envFile);
   const merged: Record<string, string> = { ...fromFile };
   for (const key of [...STACK_ENV_KEYS, ...SECRET_KEYS.map((key) => `${key}_FILE`)]) {
     const value = input.processEnv[key];
@@ -256,7 +256,7 @@ export function loadStackEnv(input: LoadStackEnvInput): LoadedStackEnv {
  * lacks (given neither as `<KEY>` nor `<KEY>_FILE`, in the file or the process environment).
  */
 export function missingSecrets(envFile: string, exampleFile: string, processEnv: Readonly<Record<string, string | undefined>>): string[] {
-  const present = readEnvFile(envFile);
+  const present = readStackEnvFile(envFile);
   const given = (key: string) => [key, `${key}_FILE`].some((name) => Boolean(present[name]) || Boolean(processEnv[name]));
   const wanted = [...readEnvExample(exampleFile).matchAll(new RegExp(`^([A-Z0-9_]+)=${GENERATED_PLACEHOLDER}$`, 'gm'))].map((match) => match[1] ?? '');
   return wanted.filter((key) => !given(key));

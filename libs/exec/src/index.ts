@@ -12,3 +12,4 @@ export { processSink, run, type OutputSink, type RunFn, type RunOptions, type Ru
 export { createRedactor, isSecret, REDACTED, revealValue, secret, Secret, type MaybeSecret } from './secret.ts';
 export { backoffDelay, withRetry, type RetryOptions } from './retry.ts';
 export { pollUntil, systemClock, type Clock, type PollOptions } from './poll.ts';
+export { EnvFileError, parseEnvFile, readEnvFile } from './env-file.ts';
