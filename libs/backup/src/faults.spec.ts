@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { backup, BackupError } from './backup.ts';
 import { listBackups, readLatest } from './catalog.ts';
 import { type BackupConfig } from './config.ts';
-import { type Logger } from './logger.ts';
+import { type Logger } from '@satvach/exec';
 import { restore } from './restore.ts';
 import { BackupStore } from './store.ts';
 import { rejection, startServices, type Services } from './testing/services.ts';

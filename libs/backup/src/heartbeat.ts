@@ -1,5 +1,4 @@
-import { type Secret, withRetry } from '@satvach/exec';
-import { type Logger } from './logger.ts';
+import { type Logger, type Secret, withRetry } from '@satvach/exec';
 
 export interface Heartbeat {
   readonly successUrl: Secret;

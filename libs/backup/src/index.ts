@@ -16,7 +16,6 @@ export {
 export { compareWithManifest, DRILL_SOURCES, drillDatabaseName, restoreDrill, sourceStore, type Check, type DrillContext, type DrillOptions, type DrillSource } from './drill.ts';
 export { sendHeartbeat, type Heartbeat } from './heartbeat.ts';
 export { backupJob, missedRun, runSchedule, type JobResult } from './job.ts';
-export { consoleLogger, silentLogger, type Logger } from './logger.ts';
 export { manifestSchema, type DrillRecord, type LatestPointer, type Manifest } from './manifest.ts';
 export { backupKeys, latestKey, stampOf } from './naming.ts';
 export { DEFAULT_PG_TOOLS, dumpCommand, restoreCommand, type PgTools } from './postgres.ts';

@@ -1,11 +1,10 @@
 import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { secret } from '@satvach/exec';
+import { secret, silentLogger } from '@satvach/exec';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { backup, BackupError } from './backup.ts';
 import { listAcross, listBackups, readLatest } from './catalog.ts';
 import { loadConfig, type BackupConfig } from './config.ts';
 import { restoreDrill } from './drill.ts';
-import { silentLogger } from './logger.ts';
 import { manifestSchema } from './manifest.ts';
 import { formatCatalog } from './report.ts';
 import { BackupStore, s3ClientConfig } from './store.ts';

@@ -10,7 +10,7 @@ import { drillDatabaseName, restoreDrill } from './drill.ts';
 import { connect } from './postgres.ts';
 import { type ScratchServer, startScratchServer } from './scratch.ts';
 import { backupJob } from './job.ts';
-import { type Logger } from './logger.ts';
+import { type Logger } from '@satvach/exec';
 import { manifestSchema } from './manifest.ts';
 import { backupKeys, stampOf } from './naming.ts';
 import { prune } from './prune.ts';

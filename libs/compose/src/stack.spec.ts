@@ -2,7 +2,7 @@ import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, st
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CommandFailedError, type Command, revealValue, run as realRun, type RunFn, type RunResult } from '@satvach/exec';
+import { CommandFailedError, type Command, revealValue, run as realRun, type RunFn, type RunResult, silentLogger } from '@satvach/exec';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { renderedConfigPath, stackDown, StackFailedError, stackUp, type StackUpRequest } from './stack.ts';
 import { StackEnvError } from './env.ts';
@@ -56,7 +56,7 @@ function request(overrides: Partial<StackUpRequest> = {}): StackUpRequest {
     hostNetwork: false, timeoutMs: 60_000, randomSecret: () => 'x', clock: { now: () => Date.now(), sleep: async () => {} }, ...overrides,
   };
 }
-const quiet = { info: () => {}, table: () => {} };
+const quiet = { ...silentLogger, table: () => {} };
 
 describe('stackUp', () => {
   it('returns when every service is healthy, keeping the rendered config private', async () => {
@@ -203,7 +203,7 @@ describe('stackUp with the real docker-compose', () => {
     const composeFile = join(dir, 'compose.yml');
     writeFileSync(composeFile, 'services:\n  web:\n    image: busybox\n    depends_on: ["${POSTGRES_PASSWORD}"]\n    environment:\n      S: ${MINIO_ROOT_PASSWORD}\n');
     const lines: string[] = [];
-    const failure = await stackUp(request({ files: [composeFile] }), realRun, { info: (m) => lines.push(m), table: (t) => lines.push(t) }).catch((error: unknown) => error);
+    const failure = await stackUp(request({ files: [composeFile] }), realRun, { ...silentLogger, info: (m) => lines.push(m), table: (t) => lines.push(t) }).catch((error: unknown) => error);
 
     expect(failure).toBeInstanceOf(CommandFailedError);
     const error = failure as CommandFailedError;

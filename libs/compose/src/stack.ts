@@ -1,14 +1,14 @@
 import { chmodSync, existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { type Clock, CommandFailedError, pollUntil, type RunFn, systemClock } from '@satvach/exec';
+import { type Clock, CommandFailedError, type Logger, pollUntil, type RunFn, systemClock } from '@satvach/exec';
 import { composeArgv, type ComposeProject, detectComposeFlavor } from './argv.ts';
 import { appendSecrets, ensureEnvFile, loadStackEnv, missingSecrets, type StackEnv } from './env.ts';
 import { toHostNetwork } from './host-network.ts';
 import { hostPorts, isPortFree, portsInUseMessage, takenPorts } from './ports.ts';
 import { type ContainerState, judge, planFromConfig, renderTable, type ServiceStatus } from './status.ts';
 
-export interface StackOutput {
-  info(message: string): void;
+/** The library's Logger plus the live status table. */
+export interface StackOutput extends Logger {
   /**
    * Shows the live status table: redrawn in place on a TTY; elsewhere printed when `states` (the
    * table without the ticking seconds) changes.

@@ -13,3 +13,5 @@ export { createRedactor, isSecret, REDACTED, revealValue, secret, Secret, type M
 export { backoffDelay, withRetry, type RetryOptions } from './retry.ts';
 export { pollUntil, systemClock, type Clock, type PollOptions } from './poll.ts';
 export { EnvFileError, parseEnvFile, readEnvFile } from './env-file.ts';
+export { formatTable } from './table.ts';
+export { consoleLogger, silentLogger, type Logger } from './logger.ts';

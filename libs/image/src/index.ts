@@ -24,5 +24,5 @@ export {
 export { registryFromEnv, type RegistrySource, type ResolvedRegistry } from './registry.ts';
 export { isTransientRegistryError } from './retry.ts';
 export { imageTags, sanitizeBranch, semverTags, type ImageTag, type ImageTagsInput, type TagGitFacts, type TagReason } from './tags.ts';
-export { buildImage, type BuildImageEvents, type BuildImageRequest } from './build-image.ts';
-export { pushedDigest, pushImage, registryCredentials, type PushImageEvents, type PushImageRequest, type RegistryCredentials } from './push-image.ts';
+export { buildImage, type BuildImageRequest } from './build-image.ts';
+export { pushedDigest, pushImage, registryCredentials, type PushImageRequest, type RegistryCredentials } from './push-image.ts';
