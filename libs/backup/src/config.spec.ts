@@ -70,6 +70,8 @@ describe('backup configuration', () => {
   it('refuses a URL and PG* parts together, and a bad schedule', () => {
     expect(problem({ ...minimal, PGHOST: 'other' })).toContain('set either the URL or the PG* parts, not both');
     expect(problem({ ...minimal, SATVACH_BACKUP_SCHEDULE: 'every night' })).toContain('SATVACH_BACKUP_SCHEDULE');
+    expect(problem({ ...minimal, SATVACH_BACKUP_SCHEDULE: '61 3 * * *' })).toMatch(/SATVACH_BACKUP_SCHEDULE \/ SATVACH_BACKUP_TIMEZONE: .*; use five cron fields/);
+    expect(problem({ ...minimal, SATVACH_BACKUP_TIMEZONE: 'Mars/Olympus' })).toMatch(/SATVACH_BACKUP_SCHEDULE \/ SATVACH_BACKUP_TIMEZONE: .*IANA zone/);
     expect(problem({ ...minimal, SATVACH_BACKUP_TIMEZONE: 'Mars/Olympus' })).toContain('SATVACH_BACKUP_TIMEZONE');
   });
 
@@ -101,6 +103,10 @@ describe('backup configuration', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  it('a malformed replica bucket is named under its key with the shared bucket rule', () => {
+    expect(problem({ ...minimal, SATVACH_BACKUP_REPLICA_S3_BUCKET: 'Replica_Bucket' })).toContain('SATVACH_BACKUP_REPLICA_S3_BUCKET: must be an S3 bucket name: 3-63 lowercase letters');
   });
 
   it('an unreadable env file is named', () => {

@@ -6,7 +6,7 @@ import type { DockerHost, ImageFacts } from './docker.ts';
 import { envFileProblems } from './envfile.ts';
 import { describeShares, EdgeConfigError, renderShares, type Shares, switchUpstream } from './edge.ts';
 import { acquireLock } from './lock.ts';
-import { type Candidate, type DeployState, loadState, type Release, releaseOfCandidate, saveState, withEvent } from './state.ts';
+import { type Candidate, type DeployState, isReleaseName, loadState, type Release, releaseOfCandidate, saveState, withEvent } from './state.ts';
 
 export type Strategy = 'blue-green' | 'canary';
 
@@ -227,13 +227,10 @@ function planLines(ctx: Context, request: DeployRequest, state: DeployState, col
   return lines;
 }
 
-/** What the backend accepts as SATVACH_RELEASE; it also lands in the upstream file's comment. */
-const RELEASE_NAME = /^[A-Za-z0-9._:@/+-]{1,128}$/;
-
 export async function deploy(config: DeployConfig, request: DeployRequest, deps: DeployDeps): Promise<DeployResult> {
   const ctx = contextOf(config, deps);
   const release = request.release ?? request.image;
-  if (!RELEASE_NAME.test(release)) {
+  if (!isReleaseName(release)) {
     throw new DeployError(`release name "${release.slice(0, 140)}" (--release, else the image reference) may hold only A-Z a-z 0-9 . _ : @ / + - and at most 128 characters; nothing was changed`);
   }
   const refuse = (state: DeployState) => {
