@@ -80,6 +80,20 @@ describe('stackUp', () => {
     expect(logs?.secrets).toEqual(['hunter2hunter2', 'owner-password-1', 'app-password-123', 'backup-password-1', 'minio-secret-1', 'backend-secret-1', 'backup-secret-1', 'prune-secret-1']);
   });
 
+  it('gives up on a service still starting at the deadline, naming it, on a clock that only moves when it sleeps', async () => {
+    const { run } = dockerAnswering('starting');
+    let now = 0;
+    const slept: number[] = [];
+    const clock = { now: () => now, sleep: async (ms: number) => void (slept.push(ms), (now += ms)) };
+
+    const failure = await stackUp(request({ timeoutMs: 5_000, clock }), run, quiet).catch((error: unknown) => error);
+
+    expect(failure).toBeInstanceOf(StackFailedError);
+    expect((failure as Error).message).toMatch(/^not healthy after 5 s: backend\n--- backend \(running, health starting\): last log lines ---/);
+    // One status check a second until the deadline, and one more after it.
+    expect(slept).toEqual([1000, 1000, 1000, 1000, 1000]);
+  });
+
   it('gives an env file from before the database roles generated role passwords, and says so', async () => {
     const { run, calls } = dockerAnswering('healthy');
     const envFile = join(dir, 'old.env');
