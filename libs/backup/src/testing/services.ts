@@ -156,13 +156,3 @@ export async function startHeartbeatRecorder(path: string): Promise<HeartbeatRec
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }
-
-/** The error a promise that must fail rejects with; fails the test when it resolves. */
-export async function rejection(promise: Promise<unknown>): Promise<Error> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as Error;
-  }
-  throw new Error('expected the backup to fail');
-}
