@@ -4,23 +4,25 @@ import json
 import signal
 import subprocess
 import sys
-import time
 
 import httpx
 
+from devtools.local_services import ServiceError, wait_until
 from support import closed_port, environment_without_satvach
 
 
 def wait_for_health(base_url: str, process: subprocess.Popen, timeout_s: float = 15) -> None:
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
+    def healthy() -> bool:
         assert process.poll() is None, f"server exited early with {process.returncode}"
         try:
-            if httpx.get(f"{base_url}/health", timeout=1).status_code == 200:
-                return
+            return httpx.get(f"{base_url}/health", timeout=1).status_code == 200
         except httpx.TransportError:
-            time.sleep(0.1)
-    raise AssertionError(f"{base_url}/health did not answer within {timeout_s} s")
+            return False
+
+    try:
+        wait_until(healthy, f"{base_url}/health", timeout_s)
+    except ServiceError as error:
+        raise AssertionError(f"{base_url}/health did not answer within {timeout_s} s") from error
 
 
 def test_sigterm_shuts_the_server_down_cleanly(migrated) -> None:

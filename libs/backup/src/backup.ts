@@ -1,8 +1,7 @@
 import { pipeline } from 'node:stream/promises';
 import { PassThrough, type Readable, type Transform, type Duplex, type Writable } from 'node:stream';
-import { spawnStream, type OutputSink } from '@satvach/exec';
+import { type Logger, type OutputSink, spawnStream } from '@satvach/exec';
 import { type BackupConfig } from './config.ts';
-import { type Logger } from './logger.ts';
 import { type LatestPointer, type Manifest } from './manifest.ts';
 import { backupKeys, latestKey, stampOf, type BackupKeys } from './naming.ts';
 import { connect, countRows, DEFAULT_PG_TOOLS, dumpCommand, postgisVersion, serverVersion, spatialChecks, type PgTools } from './postgres.ts';

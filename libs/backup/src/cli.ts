@@ -9,7 +9,7 @@ import { listAcross, readLatest } from './catalog.ts';
 import { targetsOf } from './backup.ts';
 import { ConfigError, loadConfigFrom } from './config.ts';
 import { DRILL_SOURCES, restoreDrill, type DrillSource } from './drill.ts';
-import { consoleLogger } from './logger.ts';
+import { consoleLogger } from '@satvach/exec';
 import { prune } from './prune.ts';
 import { formatCatalog } from './report.ts';
 import { restore } from './restore.ts';

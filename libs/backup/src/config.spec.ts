@@ -1,7 +1,9 @@
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { inspect } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { CONFIG_KEYS, ConfigError, DEFAULTS, loadConfig, loadConfigFrom, parseEnvFile, pruneTarget } from './config.ts';
+import { CONFIG_KEYS, ConfigError, DEFAULTS, loadConfig, loadConfigFrom, pruneTarget } from './config.ts';
 
 const example = new URL('../backup.env.example', import.meta.url).pathname;
 const minimal = { SATVACH_BACKUP_DATABASE_URL: 'postgresql://satvach:pw-1@db:5432/satvach', SATVACH_BACKUP_S3_BUCKET: 'satvach-backups' };
@@ -68,6 +70,8 @@ describe('backup configuration', () => {
   it('refuses a URL and PG* parts together, and a bad schedule', () => {
     expect(problem({ ...minimal, PGHOST: 'other' })).toContain('set either the URL or the PG* parts, not both');
     expect(problem({ ...minimal, SATVACH_BACKUP_SCHEDULE: 'every night' })).toContain('SATVACH_BACKUP_SCHEDULE');
+    expect(problem({ ...minimal, SATVACH_BACKUP_SCHEDULE: '61 3 * * *' })).toMatch(/SATVACH_BACKUP_SCHEDULE \/ SATVACH_BACKUP_TIMEZONE: .*; use five cron fields/);
+    expect(problem({ ...minimal, SATVACH_BACKUP_TIMEZONE: 'Mars/Olympus' })).toMatch(/SATVACH_BACKUP_SCHEDULE \/ SATVACH_BACKUP_TIMEZONE: .*IANA zone/);
     expect(problem({ ...minimal, SATVACH_BACKUP_TIMEZONE: 'Mars/Olympus' })).toContain('SATVACH_BACKUP_TIMEZONE');
   });
 
@@ -77,8 +81,32 @@ describe('backup configuration', () => {
     expect(message).not.toContain('hunter2');
   });
 
-  it('parses env files with comments, export and quotes', () => {
-    expect(parseEnvFile('# c\nexport A=1\nB="two words"\nC=\'x=y\'\n\nnot a line\n')).toEqual({ A: '1', B: 'two words', C: 'x=y' });
+  it('reads --env-file with comments, export and quotes, and names the file and line of a line it cannot read, never its text', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'backup-env-'));
+    try {
+      const file = join(dir, 'backup.env');
+      writeFileSync(file, `# c\nexport SATVACH_BACKUP_DATABASE_URL="postgresql://u@h/d"\nSATVACH_BACKUP_S3_BUCKET='satvach-backups'\n`);
+      expect(loadConfigFrom(file).s3.bucket).toBe('satvach-backups');
+      writeFileSync(file, 'SATVACH_BACKUP_S3_BUCKET=satvach-backups\npasted-secret-value\nPGPASSWORD=p#ss\n');
+      const error = (() => {
+        try {
+          loadConfigFrom(file);
+        } catch (caught) {
+          return caught as Error;
+        }
+        throw new Error('expected a ConfigError');
+      })();
+      expect(error).toBeInstanceOf(ConfigError);
+      expect(error.message).toContain(`invalid backup configuration in ${file}:\n  - line 2: not KEY=value\n  - line 3: PGPASSWORD holds # without quotes`);
+      expect(error.message).not.toContain('pasted-secret-value');
+      expect(error.message).not.toContain('p#ss');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('a malformed replica bucket is named under its key with the shared bucket rule', () => {
+    expect(problem({ ...minimal, SATVACH_BACKUP_REPLICA_S3_BUCKET: 'Replica_Bucket' })).toContain('SATVACH_BACKUP_REPLICA_S3_BUCKET: must be an S3 bucket name: 3-63 lowercase letters');
   });
 
   it('an unreadable env file is named', () => {

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
-import { secret, type Secret } from '@satvach/exec';
-import { Cron } from 'croner';
+import { EnvFileError, parseEnvFile, secret, type Secret } from '@satvach/exec';
 import { z } from 'zod';
+import { ageRecipientProblem, bucketNameProblem, checkedBy, scheduleProblem } from './values.ts';
 
 /** Every configuration key, documented once: the loader's hints, the README table and the example file agree. */
 export const CONFIG_KEYS = {
@@ -120,7 +120,7 @@ const bool = (fallback: boolean) =>
 
 const url = optionalText.pipe(z.union([z.undefined(), z.url({ message: 'must be a URL such as http://127.0.0.1:9000' })]));
 
-const bucketName = z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'must be an S3 bucket name (lowercase letters, digits, dots, hyphens)');
+const bucketName = checkedBy(bucketNameProblem);
 const keyPrefix = z.union([z.undefined(), z.string().regex(/^[A-Za-z0-9._\-/]+$/, 'may hold only letters, digits, . _ - /')]);
 
 const envSchema = z.object({
@@ -141,12 +141,12 @@ const envSchema = z.object({
   SATVACH_BACKUP_PRUNE_S3_SECRET_ACCESS_KEY: z.string().optional(),
   SATVACH_BACKUP_REPLICA_S3_ENDPOINT_URL: url,
   SATVACH_BACKUP_REPLICA_S3_REGION: optionalText,
-  SATVACH_BACKUP_REPLICA_S3_BUCKET: optionalText.pipe(z.union([z.undefined(), bucketName])),
+  SATVACH_BACKUP_REPLICA_S3_BUCKET: optionalText.pipe(bucketName.optional()),
   SATVACH_BACKUP_REPLICA_S3_PREFIX: optionalText.pipe(keyPrefix),
   SATVACH_BACKUP_REPLICA_S3_ACCESS_KEY_ID: optionalText,
   SATVACH_BACKUP_REPLICA_S3_SECRET_ACCESS_KEY: z.string().optional(),
   SATVACH_BACKUP_REPLICA_S3_FORCE_PATH_STYLE: bool(DEFAULTS.forcePathStyle),
-  SATVACH_BACKUP_AGE_RECIPIENT: optionalText.pipe(z.union([z.undefined(), z.string().regex(/^age1[0-9a-z]{20,}$/, 'must be an age public key (age1…); make one with `age-keygen` and use the "public key" line')])),
+  SATVACH_BACKUP_AGE_RECIPIENT: optionalText.pipe(checkedBy(ageRecipientProblem).optional()),
   SATVACH_BACKUP_AGE_IDENTITY_FILE: optionalText,
   SATVACH_BACKUP_KEEP_DAILY: count(DEFAULTS.keepDaily),
   SATVACH_BACKUP_KEEP_WEEKLY: count(DEFAULTS.keepWeekly),
@@ -195,21 +195,6 @@ export function pruneTarget(config: BackupConfig): S3Config {
     );
   }
   return { ...config.s3, keyPrefix: 'SATVACH_BACKUP_PRUNE_S3', accessKeyId: config.prune.accessKeyId, secretAccessKey: config.prune.secretAccessKey };
-}
-
-/** Parses a `KEY=value` file (comments, blank lines, optional quotes); no interpolation. */
-export function parseEnvFile(text: string): Record<string, string> {
-  const values: Record<string, string> = {};
-  for (const raw of text.split(/\r?\n/)) {
-    const line = raw.trim();
-    if (line === '' || line.startsWith('#')) continue;
-    const match = /^(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)=(.*)$/.exec(line);
-    if (match === null) continue;
-    const [, key = '', rawValue = ''] = match;
-    const quoted = /^(['"])(.*)\1$/.exec(rawValue);
-    values[key] = quoted === null ? rawValue : (quoted[2] ?? '');
-  }
-  return values;
 }
 
 function databaseFrom(
@@ -294,13 +279,8 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>, so
       problems.push('SATVACH_BACKUP_HEARTBEAT_FAILURE_URL: set SATVACH_BACKUP_HEARTBEAT_URL too (success pings go there)');
     }
     const timezone = values.SATVACH_BACKUP_TIMEZONE ?? DEFAULTS.timezone;
-    try {
-      const cron = new Cron(values.SATVACH_BACKUP_SCHEDULE ?? DEFAULTS.schedule, { timezone, paused: true });
-      cron.nextRun(); // an unknown time zone shows only when a date is computed
-      cron.stop();
-    } catch (error) {
-      problems.push(`SATVACH_BACKUP_SCHEDULE / SATVACH_BACKUP_TIMEZONE: ${(error as Error).message}; use five cron fields such as "0 3 * * *" and an IANA zone such as Europe/Berlin`);
-    }
+    const scheduleIssue = scheduleProblem(values.SATVACH_BACKUP_SCHEDULE ?? DEFAULTS.schedule, timezone);
+    if (scheduleIssue !== undefined) problems.push(`SATVACH_BACKUP_SCHEDULE / SATVACH_BACKUP_TIMEZONE: ${scheduleIssue}`);
   }
   if (problems.length > 0 || values === undefined || database === undefined) {
     throw new ConfigError(`invalid backup configuration in ${source}:\n${problems.map((problem) => `  - ${problem}`).join('\n')}\nEvery key is documented in libs/backup/backup.env.example.`);
@@ -362,5 +342,12 @@ export function loadConfigFrom(envFile: string | undefined, env: Readonly<Record
   } catch (error) {
     throw new ConfigError(`cannot read the backup env file ${envFile}: ${(error as NodeJS.ErrnoException).code ?? String(error)}; pass an existing file (see libs/backup/backup.env.example)`);
   }
-  return loadConfig(parseEnvFile(text), envFile);
+  let values: Record<string, string>;
+  try {
+    values = parseEnvFile(text, envFile);
+  } catch (error) {
+    if (!(error instanceof EnvFileError)) throw error;
+    throw new ConfigError(`invalid backup configuration in ${envFile}:\n${error.problems.map((problem) => `  - ${problem}`).join('\n')}\nEach line is KEY=value, # comment or blank (see libs/backup/backup.env.example).`);
+  }
+  return loadConfig(values, envFile);
 }

@@ -2,10 +2,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { backup, BackupError } from './backup.ts';
 import { listBackups, readLatest } from './catalog.ts';
 import { type BackupConfig } from './config.ts';
-import { type Logger } from './logger.ts';
+import { type Logger } from '@satvach/exec';
+import { rejection } from '@satvach/exec/testing';
 import { restore } from './restore.ts';
 import { BackupStore } from './store.ts';
-import { rejection, startServices, type Services } from './testing/services.ts';
+import { startServices, type Services } from './testing/services.ts';
 
 // Faults injected into the real servers while a backup streams: PostgreSQL stopped mid-dump, the S3
 // server killed mid-upload. Each must leave the earlier backup and latest.json as they were, and no

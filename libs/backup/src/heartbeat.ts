@@ -1,5 +1,4 @@
-import { type Secret } from '@satvach/exec';
-import { type Logger } from './logger.ts';
+import { type Logger, type Secret, withRetry } from '@satvach/exec';
 
 export interface Heartbeat {
   readonly successUrl: Secret;
@@ -17,26 +16,30 @@ const ATTEMPTS = 3;
 export async function sendHeartbeat(heartbeat: Heartbeat | undefined, ok: boolean, summary: string, log: Logger, fetchFn: typeof fetch = fetch): Promise<boolean> {
   if (heartbeat === undefined) return false;
   const url = (ok ? heartbeat.successUrl : heartbeat.failureUrl).reveal();
-  let lastProblem = '';
-  for (let attempt = 1; attempt <= ATTEMPTS; attempt++) {
-    try {
-      const response = await fetchFn(url, {
-        method: 'POST',
-        body: summary.slice(-10_000),
-        headers: { 'content-type': 'text/plain; charset=utf-8' },
-        signal: AbortSignal.timeout(HEARTBEAT_TIMEOUT_MS),
-      });
-      await response.body?.cancel();
-      if (response.ok) {
-        log.info(`heartbeat: ${ok ? 'success' : 'failure'} ping sent`);
-        return true;
-      }
-      lastProblem = `HTTP ${response.status}`;
-    } catch (error) {
-      lastProblem = (error as Error).name === 'TimeoutError' ? `no answer within ${HEARTBEAT_TIMEOUT_MS} ms` : ((error as { cause?: { code?: string } }).cause?.code ?? (error as Error).message);
-    }
-    if (attempt < ATTEMPTS) await new Promise((resolve) => setTimeout(resolve, 500 * attempt));
+  try {
+    await withRetry(
+      async () => {
+        let response: Response;
+        try {
+          response = await fetchFn(url, {
+            method: 'POST',
+            body: summary.slice(-10_000),
+            headers: { 'content-type': 'text/plain; charset=utf-8' },
+            signal: AbortSignal.timeout(HEARTBEAT_TIMEOUT_MS),
+          });
+        } catch (error) {
+          throw new Error((error as Error).name === 'TimeoutError' ? `no answer within ${HEARTBEAT_TIMEOUT_MS} ms` : ((error as { cause?: { code?: string } }).cause?.code ?? (error as Error).message));
+        }
+        await response.body?.cancel();
+        if (!response.ok) throw new Error(`HTTP ${response.status}`);
+      },
+      // Every failure is worth another try: the ping is cheap and a monitoring blip is the usual cause.
+      { attempts: ATTEMPTS, baseDelayMs: 500, isTransient: () => true },
+    );
+  } catch (error) {
+    log.warn(`heartbeat: the ${ok ? 'success' : 'failure'} ping failed after ${ATTEMPTS} attempts (${(error as Error).message}); check SATVACH_BACKUP_HEARTBEAT_URL`);
+    return false;
   }
-  log.warn(`heartbeat: the ${ok ? 'success' : 'failure'} ping failed after ${ATTEMPTS} attempts (${lastProblem}); check SATVACH_BACKUP_HEARTBEAT_URL`);
-  return false;
+  log.info(`heartbeat: ${ok ? 'success' : 'failure'} ping sent`);
+  return true;
 }

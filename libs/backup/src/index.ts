@@ -6,7 +6,6 @@ export {
   DEFAULTS,
   loadConfig,
   loadConfigFrom,
-  parseEnvFile,
   pruneTarget,
   type BackupConfig,
   type ConfigKey,
@@ -18,7 +17,6 @@ export { compareWithManifest, DRILL_SOURCES, drillDatabaseName, restoreDrill, so
 export { sendHeartbeat, type Heartbeat } from './heartbeat.ts';
 export { backupJob, missedRun, runSchedule, seedBackupMetrics, type JobResult } from './job.ts';
 export { BackupMetrics, DEFAULT_METRICS_LISTEN, parseListen, serveMetrics } from './metrics.ts';
-export { consoleLogger, silentLogger, type Logger } from './logger.ts';
 export { manifestSchema, type DrillRecord, type LatestPointer, type Manifest } from './manifest.ts';
 export { backupKeys, latestKey, stampOf } from './naming.ts';
 export { DEFAULT_PG_TOOLS, dumpCommand, restoreCommand, type PgTools } from './postgres.ts';

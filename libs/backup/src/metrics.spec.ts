@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findManifest } from './catalog.ts';
 import { runSchedule, seedBackupMetrics } from './job.ts';
-import { silentLogger } from './logger.ts';
+import { silentLogger } from '@satvach/exec';
 import { type Manifest } from './manifest.ts';
 import { BackupMetrics, parseListen, serveMetrics } from './metrics.ts';
 import { BackupStore } from './store.ts';

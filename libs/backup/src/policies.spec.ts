@@ -9,13 +9,12 @@ import {
   PutObjectCommand,
   S3Client,
 } from '@aws-sdk/client-s3';
-import { secret } from '@satvach/exec';
+import { secret, silentLogger } from '@satvach/exec';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { backup } from './backup.ts';
 import { listBackups } from './catalog.ts';
 import { ConfigError, loadConfig, type BackupConfig } from './config.ts';
 import { backupJob } from './job.ts';
-import { silentLogger } from './logger.ts';
 import { latestKey } from './naming.ts';
 import { prune } from './prune.ts';
 import { BackupStore, s3ClientConfig, StoreError } from './store.ts';

@@ -1,17 +1,17 @@
 import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { secret } from '@satvach/exec';
+import { secret, silentLogger } from '@satvach/exec';
+import { rejection } from '@satvach/exec/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { backup, BackupError } from './backup.ts';
 import { listAcross, listBackups, readLatest } from './catalog.ts';
 import { loadConfig, type BackupConfig } from './config.ts';
 import { restoreDrill } from './drill.ts';
-import { silentLogger } from './logger.ts';
 import { manifestSchema } from './manifest.ts';
 import { formatCatalog } from './report.ts';
 import { BackupStore, s3ClientConfig } from './store.ts';
 import { digest } from './streams.ts';
 import { startMoto, type Keys, type MotoServer } from './testing/moto.ts';
-import { rejection, startServices, type Services } from './testing/services.ts';
+import { startServices, type Services } from './testing/services.ts';
 
 // The off-host replica (3-2-1) on two real S3 endpoints: two moto servers, each enforcing the backup
 // writer's policy (put/get/list, no delete) for its own key. The replica is stopped mid-backup in the

@@ -1,3 +1,4 @@
+import { formatTable } from '@satvach/exec';
 import { type CatalogEntry, type Presence } from './catalog.ts';
 import { formatBytes } from './progress.ts';
 
@@ -21,7 +22,5 @@ export function formatCatalog(entries: readonly (CatalogEntry & { targets?: Read
     entry.stamp === latestStamp ? 'latest' : '',
   ]);
   const header = ['timestamp', 'size', 'encrypted', 'state', ...perTarget, 'drill', ''];
-  const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => row[column]?.length ?? 0)));
-  const render = (row: string[]) => row.map((cell, column) => cell.padEnd(widths[column] ?? 0)).join('  ').trimEnd();
-  return [render(header), ...rows.map(render)].join('\n');
+  return formatTable([header, ...rows]);
 }

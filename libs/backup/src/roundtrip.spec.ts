@@ -10,7 +10,8 @@ import { drillDatabaseName, restoreDrill } from './drill.ts';
 import { connect } from './postgres.ts';
 import { type ScratchServer, startScratchServer } from './scratch.ts';
 import { backupJob } from './job.ts';
-import { type Logger } from './logger.ts';
+import { type Logger } from '@satvach/exec';
+import { rejection } from '@satvach/exec/testing';
 import { manifestSchema } from './manifest.ts';
 import { backupKeys, stampOf } from './naming.ts';
 import { prune } from './prune.ts';
@@ -44,15 +45,6 @@ function accepts(port: number): Promise<boolean> {
     });
     socket.once('error', () => resolve(false));
   });
-}
-
-async function rejection(promise: Promise<unknown>): Promise<Error> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as Error;
-  }
-  throw new Error('expected a rejection');
 }
 
 beforeAll(async () => {

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { isFullGitSha } from '@satvach/git-context';
 import { z } from 'zod';
 import { IMAGE_MANIFEST_DIR, readImageManifest, type ImageManifest } from '@satvach/image';
 
@@ -36,7 +37,7 @@ export async function readReleaseManifest(workspaceRoot: string, projects: reado
 }
 
 const ReleaseManifestSchema = z.object({
-  gitSha: z.string().regex(/^[0-9a-f]{40}$/, 'a full git sha'),
+  gitSha: z.string().refine(isFullGitSha, 'a full git sha'),
   createdAt: z.string(),
   images: z.record(
     z.string(),

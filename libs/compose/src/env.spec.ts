@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { workspaceRoot } from '@nx/devkit';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { ageRecipientProblem, bucketNameProblem, scheduleProblem } from '@satvach/backup/values';
 import { appendSecrets, ensureEnvFile, GENERATED_PLACEHOLDER, loadStackEnv, missingSecrets, STACK_ENV_KEYS, StackEnvError } from './env.ts';
 
 let dir: string;
@@ -66,6 +67,41 @@ describe('loadStackEnv', () => {
       ]),
     );
     expect(problems).toHaveLength(11);
+  });
+
+  it('names the .env file and the line it cannot read, never the line, and starts nothing', () => {
+    const envFile = write('.env', `${VALID}pasted-password-on-its-own-line\nPOSTGRES_PASSWORD=abc#defghijklmn\n`);
+    const lines = VALID.split('\n').length;
+    let error: unknown;
+    try {
+      loadStackEnv({ envFile, processEnv: {} });
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(StackEnvError);
+    expect((error as StackEnvError).problems).toEqual([
+      `line ${lines}: not KEY=value`,
+      `line ${lines + 1}: POSTGRES_PASSWORD holds # without quotes, which would start a comment; quote the value`,
+    ]);
+    expect((error as Error).message).toContain(`the stack's environment (${envFile}) is not valid; nothing was started`);
+    expect((error as Error).message).not.toMatch(/pasted-password|abc#def/);
+  });
+
+  it('checks the backup values with the rules the backup tool itself uses, each problem under its key', () => {
+    const envFile = write(
+      '.env',
+      `${VALID}SATVACH_S3_BUCKET=Photos_Bucket\nSATVACH_BACKUP_REPLICA_S3_BUCKET=ab\nSATVACH_BACKUP_SCHEDULE=0 0 3 * * *\nSATVACH_BACKUP_AGE_RECIPIENT=age1short\n`,
+    );
+    expect(problemsOf(() => loadStackEnv({ envFile, processEnv: {} }))).toEqual([
+      `SATVACH_S3_BUCKET: ${bucketNameProblem('Photos_Bucket')}`,
+      `SATVACH_BACKUP_SCHEDULE: ${scheduleProblem('0 0 3 * * *')}`,
+      `SATVACH_BACKUP_AGE_RECIPIENT: ${ageRecipientProblem('age1short')}`,
+      `SATVACH_BACKUP_REPLICA_S3_BUCKET: ${bucketNameProblem('ab')}`,
+    ]);
+    // A schedule croner cannot read is refused here, not first in the backup container at 3 a.m.
+    expect(problemsOf(() => loadStackEnv({ envFile: write('.env', `${VALID}SATVACH_BACKUP_SCHEDULE=61 3 * * *\n`), processEnv: {} }))).toEqual([
+      expect.stringMatching(/^SATVACH_BACKUP_SCHEDULE: .*; use five cron fields such as "0 3 \* \* \*"/),
+    ]);
   });
 
   it('names each malformed database role setting without printing a password', () => {

@@ -1,7 +1,8 @@
 import { appendFileSync, linkSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { parse as parseDotenv } from 'dotenv';
-import { type MaybeSecret, secret } from '@satvach/exec';
+import { EnvFileError, type MaybeSecret, readEnvFile, secret } from '@satvach/exec';
+// The backup container checks these values with the same rules when it starts.
+import { ageRecipientProblem, bucketNameProblem, checkedBy, scheduleProblem } from '@satvach/backup/values';
 import { parseImageRef, validateImageRef, validateRepository } from '@satvach/image';
 import { alertEnvShape, missingAlertKeys } from '@satvach/monitoring';
 import { z } from 'zod';
@@ -38,6 +39,7 @@ const pinnedImageRef = z.string().check((ctx) => {
   }
 });
 const bool = z.enum(['true', 'false'], { message: 'true or false' });
+const bucketName = checkedBy(bucketNameProblem);
 // The tunnel connector's address(es); edge-entrypoint.sh applies the same rules when the image starts.
 // A whole private range is refused: anyone on it could name any client and spend anyone's rate limit.
 // A /29 holds a handful of addresses: a pinned connector or two, never a whole compose subnet.
@@ -93,7 +95,7 @@ export const StackEnvSchema = z.object({
   SATVACH_BACKUP_S3_SECRET_ACCESS_KEY: urlSafeSecret(8),
   SATVACH_BACKUP_PRUNE_S3_ACCESS_KEY_ID: s3KeyId.default('satvach-retention'),
   SATVACH_BACKUP_PRUNE_S3_SECRET_ACCESS_KEY: urlSafeSecret(8),
-  SATVACH_S3_BUCKET: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'an S3 bucket name: 3-63 lowercase letters, digits, . or -').default('satvach-photos'),
+  SATVACH_S3_BUCKET: bucketName.default('satvach-photos'),
   SATVACH_S3_PUBLIC_ENDPOINT_URL: z.url({ message: 'a URL such as https://files.example.com' }).optional(),
   SATVACH_HTTP_BIND: z.union([z.ipv4(), z.ipv6()], { message: 'an IP address such as 127.0.0.1 or 0.0.0.0' }).default('127.0.0.1'),
   SATVACH_HTTP_PORT: port.default(8080),
@@ -107,14 +109,15 @@ export const StackEnvSchema = z.object({
   TUNNEL_TOKEN: z.string().min(20, 'the token from the Cloudflare dashboard (Zero Trust → Tunnels)').optional(),
   TUNNEL_CREDENTIALS_PATH: z.string().min(1).default('./cloudflared/credentials.json'),
   SATVACH_BACKUP_IMAGE: pinnedImageRef.optional(),
-  SATVACH_BACKUP_S3_BUCKET: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'an S3 bucket name: 3-63 lowercase letters, digits, . or -').default('satvach-backups'),
-  SATVACH_BACKUP_SCHEDULE: z.string().regex(/^(\S+\s+){4}\S+$/, 'a five-field cron expression such as "0 3 * * *"').default('0 3 * * *'),
-  SATVACH_BACKUP_AGE_RECIPIENT: z.string().regex(/^age1[0-9a-z]{58}$/, 'an age public key (age1…, from age-keygen)').optional(),
+  SATVACH_BACKUP_S3_BUCKET: bucketName.default('satvach-backups'),
+  // The stack has no time-zone key: the backup container schedules in UTC, its default.
+  SATVACH_BACKUP_SCHEDULE: checkedBy((cron) => scheduleProblem(cron)).default('0 3 * * *'),
+  SATVACH_BACKUP_AGE_RECIPIENT: checkedBy(ageRecipientProblem).optional(),
   SATVACH_BACKUP_HEARTBEAT_URL: z.url({ message: 'a URL such as https://hc-ping.com/<uuid>' }).optional(),
   // Off-host replica (libs/backup): optional; libs/backup validates the set when the bucket is given.
   SATVACH_BACKUP_REPLICA_S3_ENDPOINT_URL: z.url({ message: 'a URL such as https://<account>.r2.cloudflarestorage.com' }).optional(),
   SATVACH_BACKUP_REPLICA_S3_REGION: z.string().regex(/^[a-z0-9-]{2,32}$/, 'a region such as us-east-1, eu-central-003 or auto').optional(),
-  SATVACH_BACKUP_REPLICA_S3_BUCKET: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'an S3 bucket name: 3-63 lowercase letters, digits, . or -').optional(),
+  SATVACH_BACKUP_REPLICA_S3_BUCKET: bucketName.optional(),
   SATVACH_BACKUP_REPLICA_S3_PREFIX: z.string().regex(/^[A-Za-z0-9._\-/]+$/, 'letters, digits, . _ - / only').optional(),
   SATVACH_BACKUP_REPLICA_S3_ACCESS_KEY_ID: z.string().min(3, 'the replica provider\'s access key id').optional(),
   SATVACH_BACKUP_REPLICA_S3_SECRET_ACCESS_KEY: z.string().min(8, 'at least 8 characters').optional(),
@@ -190,11 +193,12 @@ function readEnvExample(file: string): string {
   }
 }
 
-function readEnvFile(file: string): Record<string, string> {
+/** The .env file's values; a line that would be dropped stops the start, named like every other problem. */
+function readStackEnvFile(file: string): Record<string, string> {
   try {
-    return parseDotenv(readFileSync(file));
+    return readEnvFile(file, { missing: 'empty' });
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return {};
+    if (error instanceof EnvFileError) throw new StackEnvError([...error.problems], file);
     throw error;
   }
 }
@@ -204,7 +208,7 @@ function readEnvFile(file: string): Record<string, string> {
  * `<SECRET>_FILE` resolved, every problem listed at once with the key and the expected form.
  */
 export function loadStackEnv(input: LoadStackEnvInput): LoadedStackEnv {
-  const fromFile = readEnvFile(input.envFile);
+  const fromFile = readStackEnvFile(input.envFile);
   const merged: Record<string, string> = { ...fromFile };
   for (const key of [...STACK_ENV_KEYS, ...SECRET_KEYS.map((key) => `${key}_FILE`)]) {
     const value = input.processEnv[key];
@@ -263,7 +267,7 @@ export function loadStackEnv(input: LoadStackEnvInput): LoadedStackEnv {
  * lacks (given neither as `<KEY>` nor `<KEY>_FILE`, in the file or the process environment).
  */
 export function missingSecrets(envFile: string, exampleFile: string, processEnv: Readonly<Record<string, string | undefined>>): string[] {
-  const present = readEnvFile(envFile);
+  const present = readStackEnvFile(envFile);
   const given = (key: string) => [key, `${key}_FILE`].some((name) => Boolean(present[name]) || Boolean(processEnv[name]));
   const wanted = [...readEnvExample(exampleFile).matchAll(new RegExp(`^([A-Z0-9_]+)=${GENERATED_PLACEHOLDER}$`, 'gm'))].map((match) => match[1] ?? '');
   return wanted.filter((key) => !given(key));

@@ -2,7 +2,7 @@ import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, st
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CommandFailedError, type Command, revealValue, run as realRun, type RunFn, type RunResult } from '@satvach/exec';
+import { CommandFailedError, type Command, revealValue, run as realRun, type RunFn, type RunResult, silentLogger } from '@satvach/exec';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { renderedConfigPath, stackDown, StackFailedError, stackUp, type StackUpRequest } from './stack.ts';
 import { StackEnvError } from './env.ts';
@@ -53,10 +53,10 @@ function request(overrides: Partial<StackUpRequest> = {}): StackUpRequest {
   return {
     projectName: 'satvach-test', stateDir: join(dir, 'state'), docker: 'docker', files: ['/w/docker/compose.yml'], profiles: [],
     envFile, exampleFile: join(dir, 'none'), processEnv: {}, images: { SATVACH_BACKEND_IMAGE: 'a/backend:1', SATVACH_EDGE_IMAGE: 'a/edge:1' },
-    hostNetwork: false, timeoutMs: 60_000, randomSecret: () => 'x', sleep: async () => {}, ...overrides,
+    hostNetwork: false, timeoutMs: 60_000, randomSecret: () => 'x', clock: { now: () => Date.now(), sleep: async () => {} }, ...overrides,
   };
 }
-const quiet = { info: () => {}, table: () => {} };
+const quiet = { ...silentLogger, table: () => {} };
 
 describe('stackUp', () => {
   it('returns when every service is healthy, keeping the rendered config private', async () => {
@@ -78,6 +78,20 @@ describe('stackUp', () => {
     expect((failure as Error).message).toContain('boom: readiness failed');
     const logs = calls.find((call) => call.args[0] === 'logs');
     expect(logs?.secrets).toEqual(['hunter2hunter2', 'owner-password-1', 'app-password-123', 'backup-password-1', 'minio-secret-1', 'backend-secret-1', 'backup-secret-1', 'prune-secret-1']);
+  });
+
+  it('gives up on a service still starting at the deadline, naming it, on a clock that only moves when it sleeps', async () => {
+    const { run } = dockerAnswering('starting');
+    let now = 0;
+    const slept: number[] = [];
+    const clock = { now: () => now, sleep: async (ms: number) => void (slept.push(ms), (now += ms)) };
+
+    const failure = await stackUp(request({ timeoutMs: 5_000, clock }), run, quiet).catch((error: unknown) => error);
+
+    expect(failure).toBeInstanceOf(StackFailedError);
+    expect((failure as Error).message).toMatch(/^not healthy after 5 s: backend\n--- backend \(running, health starting\): last log lines ---/);
+    // One status check a second until the deadline, and one more after it.
+    expect(slept).toEqual([1000, 1000, 1000, 1000, 1000]);
   });
 
   it('gives an env file from before the database roles generated role passwords, and says so', async () => {
@@ -203,7 +217,7 @@ describe('stackUp with the real docker-compose', () => {
     const composeFile = join(dir, 'compose.yml');
     writeFileSync(composeFile, 'services:\n  web:\n    image: busybox\n    depends_on: ["${POSTGRES_PASSWORD}"]\n    environment:\n      S: ${MINIO_ROOT_PASSWORD}\n');
     const lines: string[] = [];
-    const failure = await stackUp(request({ files: [composeFile] }), realRun, { info: (m) => lines.push(m), table: (t) => lines.push(t) }).catch((error: unknown) => error);
+    const failure = await stackUp(request({ files: [composeFile] }), realRun, { ...silentLogger, info: (m) => lines.push(m), table: (t) => lines.push(t) }).catch((error: unknown) => error);
 
     expect(failure).toBeInstanceOf(CommandFailedError);
     const error = failure as CommandFailedError;

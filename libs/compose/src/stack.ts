@@ -1,14 +1,14 @@
 import { chmodSync, existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { CommandFailedError, type RunFn } from '@satvach/exec';
+import { type Clock, CommandFailedError, type Logger, pollUntil, type RunFn, systemClock } from '@satvach/exec';
 import { composeArgv, type ComposeProject, detectComposeFlavor } from './argv.ts';
 import { appendSecrets, ensureEnvFile, loadStackEnv, missingSecrets, type StackEnv } from './env.ts';
 import { toHostNetwork } from './host-network.ts';
 import { hostPorts, isPortFree, portsInUseMessage, takenPorts } from './ports.ts';
 import { type ContainerState, judge, planFromConfig, renderTable, type ServiceStatus } from './status.ts';
 
-export interface StackOutput {
-  info(message: string): void;
+/** The library's Logger plus the live status table. */
+export interface StackOutput extends Logger {
   /**
    * Shows the live status table: redrawn in place on a TTY; elsewhere printed when `states` (the
    * table without the ticking seconds) changes.
@@ -36,8 +36,8 @@ export interface StackUpRequest extends StackRef {
   hostNetwork: boolean;
   timeoutMs: number;
   randomSecret: () => string;
-  /** Injectable for tests. */
-  sleep?: (ms: number) => Promise<void>;
+  /** The time the health wait runs on; injectable so tests pass the deadline without waiting for it. */
+  clock?: Clock;
   isPortFree?: (host: string, port: number) => Promise<boolean>;
 }
 
@@ -119,7 +119,8 @@ export async function stackUp(request: StackUpRequest, run: RunFn, out: StackOut
   if (taken.length > 0) throw new StackFailedError(portsInUseMessage(taken, request.envFile));
 
   out.info(`starting ${request.projectName} with ${flavor === 'v2' ? 'docker compose' : 'docker-compose 1.29'}${request.hostNetwork ? ' on the host network' : ''}`);
-  const started = Date.now();
+  const clock = request.clock ?? systemClock;
+  const started = clock.now();
   let upError: unknown;
   let upDone = false;
   const up = run({ ...composeArgv(project, 'up', '-d', '--remove-orphans'), secrets }, { quiet: true }).then(
@@ -128,24 +129,21 @@ export async function stackUp(request: StackUpRequest, run: RunFn, out: StackOut
   );
 
   const readyAfter = new Map<string, number>();
-  const sleep = request.sleep ?? ((ms: number) => new Promise((resolve) => setTimeout(resolve, ms)));
   let statuses: ServiceStatus[] = [];
   try {
-    for (;;) {
+    const ready = await pollUntil(async () => {
       statuses = judge(plan, await containersOf(run, request.docker, request.projectName));
-      const elapsed = (Date.now() - started) / 1000;
+      const elapsed = (clock.now() - started) / 1000;
       for (const status of statuses) if (status.verdict === 'ready' && !readyAfter.has(status.service)) readyAfter.set(status.service, elapsed);
       out.table(renderTable(statuses, (service) => readyAfter.get(service) ?? elapsed), statuses.map((s) => `${s.service}:${s.state}:${s.health}`).join(' '));
       const failed = statuses.filter((status) => status.verdict === 'failed');
       if (failed.length > 0) throw new StackFailedError(await failureReport(run, request.docker, failed, secrets));
       if (upDone && upError) throw new StackFailedError(`compose up failed: ${(upError as Error).message}${await failureReport(run, request.docker, statuses.filter((s) => s.verdict !== 'ready'), secrets)}`);
-      if (upDone && statuses.every((status) => status.verdict === 'ready')) return { statuses, env: loaded.env };
-      if (Date.now() - started > request.timeoutMs) {
-        const waiting = statuses.filter((status) => status.verdict !== 'ready');
-        throw new StackFailedError(`not healthy after ${request.timeoutMs / 1000} s: ${waiting.map((s) => s.service).join(', ')}${await failureReport(run, request.docker, waiting, secrets)}`);
-      }
-      await sleep(1000);
-    }
+      return upDone && statuses.every((status) => status.verdict === 'ready') ? { statuses, env: loaded.env } : undefined;
+    }, { timeoutMs: request.timeoutMs, intervalMs: 1000, clock });
+    if (ready !== undefined) return ready;
+    const waiting = statuses.filter((status) => status.verdict !== 'ready');
+    throw new StackFailedError(`not healthy after ${request.timeoutMs / 1000} s: ${waiting.map((s) => s.service).join(', ')}${await failureReport(run, request.docker, waiting, secrets)}`);
   } finally {
     await up;
   }

@@ -1,3 +1,4 @@
+import { formatTable } from '@satvach/exec';
 import { parse } from 'yaml';
 
 /** What the stack should run, read from the rendered compose config. */
@@ -78,10 +79,5 @@ export function judge(plan: StackPlan, containers: readonly ContainerState[]): S
 
 /** A fixed-width table: service, state, health, and the seconds it took (or has taken so far). */
 export function renderTable(statuses: readonly ServiceStatus[], secondsOf: (service: string) => number): string {
-  const rows = [
-    ['SERVICE', 'STATE', 'HEALTH', 'SECONDS'],
-    ...statuses.map((s) => [s.service, s.state, s.health, secondsOf(s.service).toFixed(0)]),
-  ];
-  const widths = rows[0]!.map((_, column) => Math.max(...rows.map((row) => row[column]!.length)));
-  return rows.map((row) => row.map((cell, column) => cell.padEnd(widths[column]!)).join('  ').trimEnd()).join('\n');
+  return formatTable([['SERVICE', 'STATE', 'HEALTH', 'SECONDS'], ...statuses.map((s) => [s.service, s.state, s.health, secondsOf(s.service).toFixed(0)])]);
 }

@@ -1,7 +1,7 @@
 import { chmodSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Command, RunFn } from '@satvach/exec';
+import { type Command, type RunFn, silentLogger } from '@satvach/exec';
 import { describe, expect, it } from 'vitest';
 import { parseDeployConfig } from './config.ts';
 import { deploy, DeployError } from './deploy.ts';
@@ -18,8 +18,8 @@ describe('deploy input', () => {
       return { exitCode: 0, stdout: '', stderr: '', durationMs: 0 };
     };
     const request = { strategy: 'blue-green' as const, image: 'backend:v2', release: 'v2;\n}\ninclude /etc/passwd;' };
-    await expect(deploy(config, request, { docker: new DockerHost(recordingRun), log: () => undefined })).rejects.toThrow(DeployError);
-    await expect(deploy(config, request, { docker: new DockerHost(recordingRun), log: () => undefined })).rejects.toThrow(/may hold only A-Z a-z 0-9 \. _ : @ \/ \+ - and at most 128 characters; nothing was changed/);
+    await expect(deploy(config, request, { docker: new DockerHost(recordingRun), log: silentLogger })).rejects.toThrow(DeployError);
+    await expect(deploy(config, request, { docker: new DockerHost(recordingRun), log: silentLogger })).rejects.toThrow(/may hold only A-Z a-z 0-9 \. _ : @ \/ \+ - and at most 128 characters; nothing was changed/);
     expect(commands).toEqual([]);
   });
 
@@ -35,7 +35,7 @@ describe('deploy input', () => {
       return { exitCode: 0, stdout: '', stderr: '', durationMs: 0 };
     };
     const logs: string[] = [];
-    const deps = { docker: new DockerHost(recordingRun), log: (line: string) => logs.push(line) };
+    const deps = { docker: new DockerHost(recordingRun), log: { info: (line: string) => logs.push(line), warn: (line: string) => logs.push(line), error: (line: string) => logs.push(line) } };
     const failure = await deploy(config, { strategy: 'blue-green', image: 'backend:v2' }, deps).catch((error: Error) => error);
     expect(failure).toBeInstanceOf(DeployError);
     expect((failure as Error).message).toContain(`the service env file ${envFile} has lines docker --env-file refuses (their content is not shown: it may be a secret):\n  line 3: the variable name contains whitespace`);

@@ -1,11 +1,12 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
+import { type Clock, formatTable, type Logger, pollUntil, systemClock } from '@satvach/exec';
 import { type AnalysisConfig, type Colour, containerNameOf, type DeployConfig, healthUrl, lockFileOf, otherColour, stateFileOf, upstreamFileOf } from './config.ts';
 import { analyseWindow, parseEdgeLog, portOf, type WindowAnalysis } from './analysis.ts';
 import type { DockerHost, ImageFacts } from './docker.ts';
 import { envFileProblems } from './envfile.ts';
 import { describeShares, EdgeConfigError, renderShares, type Shares, switchUpstream } from './edge.ts';
 import { acquireLock } from './lock.ts';
-import { type Candidate, type DeployState, loadState, type Release, releaseOfCandidate, saveState, withEvent } from './state.ts';
+import { type Candidate, type DeployState, isReleaseName, loadState, type Release, releaseOfCandidate, saveState, withEvent } from './state.ts';
 
 export type Strategy = 'blue-green' | 'canary';
 
@@ -15,9 +16,11 @@ export class DeployError extends Error {
 
 export interface DeployDeps {
   readonly docker: DockerHost;
-  readonly log: (line: string) => void;
+  readonly log: Logger;
+  /** The time recorded in the state file and canary windows. */
   readonly now?: () => Date;
-  readonly sleep?: (ms: number) => Promise<void>;
+  /** The time health checks, drains and canary windows wait on. */
+  readonly clock?: Clock;
   /** Runs the pre-deploy backup (the backup executor); required when `backup` is asked for. */
   readonly backup?: () => Promise<void>;
 }
@@ -45,9 +48,9 @@ export interface DeployResult {
 interface Context {
   readonly config: DeployConfig;
   readonly docker: DockerHost;
-  readonly log: (line: string) => void;
+  readonly log: Logger;
   readonly now: () => Date;
-  readonly sleep: (ms: number) => Promise<void>;
+  readonly clock: Clock;
 }
 
 function contextOf(config: DeployConfig, deps: DeployDeps): Context {
@@ -56,7 +59,7 @@ function contextOf(config: DeployConfig, deps: DeployDeps): Context {
     docker: deps.docker,
     log: deps.log,
     now: deps.now ?? (() => new Date()),
-    sleep: deps.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms))),
+    clock: deps.clock ?? systemClock,
   };
 }
 
@@ -74,7 +77,7 @@ async function withLock<T>(ctx: Context, command: string, breakStale: boolean | 
 async function resolveImage(ctx: Context, ref: string, serving: string): Promise<ImageFacts> {
   const local = await ctx.docker.inspectImage(ref);
   if (local !== undefined) return local;
-  ctx.log(`pulling ${ref}`);
+  ctx.log.info(`pulling ${ref}`);
   try {
     await ctx.docker.pull(ref);
   } catch (error) {
@@ -105,24 +108,23 @@ async function waitHealthy(ctx: Context, colour: Colour): Promise<void> {
   const { health } = ctx.config;
   const name = containerNameOf(ctx.config, colour);
   const url = healthUrl(ctx.config, colour);
-  const deadline = Date.now() + health.timeoutSeconds * 1000;
   let streak = 0;
   let last = 'no answer yet';
-  for (;;) {
+  const healthy = await pollUntil(async () => {
     const result = await probe(url);
     last = result.detail;
     streak = result.healthy ? streak + 1 : 0;
-    if (streak >= health.healthyStreak) return;
+    if (streak >= health.healthyStreak) return true;
     const container = await ctx.docker.container(name);
     if (container?.running !== true) {
       const logs = await ctx.docker.logsTail(name, 20);
       throw new DeployError(`${name} stopped before it became healthy (${container?.status ?? 'gone'}, exit code ${container?.exitCode ?? '?'}); its last log lines:\n${logs}`);
     }
-    if (Date.now() > deadline) {
-      const logs = await ctx.docker.logsTail(name, 20);
-      throw new DeployError(`${name} did not become healthy within ${health.timeoutSeconds} s (last answer from ${url}: ${last}); its last log lines:\n${logs}`);
-    }
-    await ctx.sleep(health.intervalMs);
+    return undefined;
+  }, { timeoutMs: health.timeoutSeconds * 1000, intervalMs: health.intervalMs, clock: ctx.clock });
+  if (healthy === undefined) {
+    const logs = await ctx.docker.logsTail(name, 20);
+    throw new DeployError(`${name} did not become healthy within ${health.timeoutSeconds} s (last answer from ${url}: ${last}); its last log lines:\n${logs}`);
   }
 }
 
@@ -147,7 +149,7 @@ async function startCandidate(ctx: Context, colour: Colour, facts: ImageFacts, r
   const name = containerNameOf(ctx.config, colour);
   requireEnvFile(ctx, state);
   await ctx.docker.remove(name);
-  ctx.log(`starting ${name} from ${facts.id.slice(0, 19)} (release ${release}) on 127.0.0.1:${ctx.config.colours[colour].hostPort}`);
+  ctx.log.info(`starting ${name} from ${facts.id.slice(0, 19)} (release ${release}) on 127.0.0.1:${ctx.config.colours[colour].hostPort}`);
   try {
     await ctx.docker.start(ctx.config, { colour, imageId: facts.id, release });
     await waitHealthy(ctx, colour);
@@ -155,7 +157,7 @@ async function startCandidate(ctx: Context, colour: Colour, facts: ImageFacts, r
     await ctx.docker.remove(name);
     throw new DeployError(`${(error as Error).message}\n${name} got no traffic and was removed; traffic stays on ${servingLine(state)}`);
   }
-  ctx.log(`${name} is healthy`);
+  ctx.log.info(`${name} is healthy`);
 }
 
 function releaseOf(ctx: Context, colour: Colour, image: string, facts: ImageFacts, release: string): Release {
@@ -169,9 +171,9 @@ function releasesByColour(...releases: (Release | null | undefined)[]): Partial<
 async function applyShares(ctx: Context, shares: Shares, releases: Partial<Record<Colour, string>>): Promise<void> {
   const outcome = await switchUpstream(ctx.config, ctx.docker, renderShares(ctx.config, shares, releases));
   if (outcome === 'edge-not-running') {
-    ctx.log(`the edge ${ctx.config.edge.container} is not running: ${upstreamFileOf(ctx.config)} now sends ${describeShares(shares)}, which it loads when it starts`);
+    ctx.log.info(`the edge ${ctx.config.edge.container} is not running: ${upstreamFileOf(ctx.config)} now sends ${describeShares(shares)}, which it loads when it starts`);
   } else {
-    ctx.log(`edge reloaded: ${describeShares(shares)}`);
+    ctx.log.info(`edge reloaded: ${describeShares(shares)}`);
   }
 }
 
@@ -180,12 +182,11 @@ async function drain(ctx: Context, colour: Colour, since: Date): Promise<void> {
   const { drainTimeoutSeconds, drainQuietSeconds, container } = ctx.config.edge;
   if ((await ctx.docker.container(container))?.running !== true) return;
   const port = ctx.config.colours[colour].hostPort;
-  const deadline = since.getTime() + drainTimeoutSeconds * 1000;
   let lastAt = since.getTime();
   let finished = 0;
   let readFrom = since;
-  for (;;) {
-    await ctx.sleep(500);
+  await ctx.clock.sleep(DRAIN_POLL_MS);
+  const drained = await pollUntil(async () => {
     // Each poll reads only the log lines since the last one.
     const readTo = new Date();
     const requests = parseEdgeLog(await ctx.docker.logsSince(container, readFrom, readTo)).filter((request) => portOf(request.upstream) === port);
@@ -193,16 +194,13 @@ async function drain(ctx: Context, colour: Colour, since: Date): Promise<void> {
     finished += requests.length;
     lastAt = Math.max(lastAt, ...requests.map((request) => request.at));
     // The log's times have whole seconds; one more second keeps a request in that second from being missed.
-    if (Date.now() - lastAt >= (drainQuietSeconds + 1) * 1000) {
-      ctx.log(`${colour} drained (${finished} request(s) finished after the switch); it keeps running for rollback`);
-      return;
-    }
-    if (Date.now() > deadline) {
-      ctx.log(`warning: ${colour} still had requests ${drainTimeoutSeconds} s after the switch; it keeps running`);
-      return;
-    }
-  }
+    return ctx.clock.now() - lastAt >= (drainQuietSeconds + 1) * 1000 ? true : undefined;
+  }, { timeoutMs: since.getTime() + drainTimeoutSeconds * 1000 - ctx.clock.now(), intervalMs: DRAIN_POLL_MS, clock: ctx.clock });
+  if (drained) ctx.log.info(`${colour} drained (${finished} request(s) finished after the switch); it keeps running for rollback`);
+  else ctx.log.warn(`${colour} still had requests ${drainTimeoutSeconds} s after the switch; it keeps running`);
 }
+
+const DRAIN_POLL_MS = 500;
 
 function planLines(ctx: Context, request: DeployRequest, state: DeployState, colour: Colour, facts: ImageFacts | undefined, release: string): string[] {
   const { config } = ctx;
@@ -229,13 +227,10 @@ function planLines(ctx: Context, request: DeployRequest, state: DeployState, col
   return lines;
 }
 
-/** What the backend accepts as SATVACH_RELEASE; it also lands in the upstream file's comment. */
-const RELEASE_NAME = /^[A-Za-z0-9._:@/+-]{1,128}$/;
-
 export async function deploy(config: DeployConfig, request: DeployRequest, deps: DeployDeps): Promise<DeployResult> {
   const ctx = contextOf(config, deps);
   const release = request.release ?? request.image;
-  if (!RELEASE_NAME.test(release)) {
+  if (!isReleaseName(release)) {
     throw new DeployError(`release name "${release.slice(0, 140)}" (--release, else the image reference) may hold only A-Z a-z 0-9 . _ : @ / + - and at most 128 characters; nothing was changed`);
   }
   const refuse = (state: DeployState) => {
@@ -252,7 +247,7 @@ export async function deploy(config: DeployConfig, request: DeployRequest, deps:
     refuse(state);
     const colour = state.serving ? otherColour(state.serving.colour) : 'blue';
     const facts = await ctx.docker.inspectImage(request.image);
-    for (const line of planLines(ctx, request, state, colour, facts, release)) ctx.log(line);
+    for (const line of planLines(ctx, request, state, colour, facts, release)) ctx.log.info(line);
     return { outcome: 'planned', state, windows: [] };
   }
   return withLock(ctx, `deploy --strategy=${request.strategy} --image=${request.image}`, request.breakStaleLock, async () => {
@@ -260,14 +255,14 @@ export async function deploy(config: DeployConfig, request: DeployRequest, deps:
     refuse(state);
     const facts = await resolveImage(ctx, request.image, servingLine(state));
     if (state.serving?.imageId === facts.id) {
-      ctx.log(`${request.image} (${facts.id}) is already serving on ${state.serving.colour}; nothing to do`);
+      ctx.log.info(`${request.image} (${facts.id}) is already serving on ${state.serving.colour}; nothing to do`);
       return { outcome: 'unchanged', state, windows: [] };
     }
     const colour = state.serving ? otherColour(state.serving.colour) : 'blue';
-    for (const line of planLines(ctx, request, state, colour, facts, release)) ctx.log(line);
+    for (const line of planLines(ctx, request, state, colour, facts, release)) ctx.log.info(line);
     if (request.backup) {
       if (deps.backup === undefined) throw new DeployError(`--backup was asked for but ${config.backupTarget} is not available here; traffic stays on ${servingLine(state)}`);
-      ctx.log(`pre-deploy backup: ${config.backupTarget}`);
+      ctx.log.info(`pre-deploy backup: ${config.backupTarget}`);
       await deps.backup();
     }
     // The idle colour holds the previous release; replacing it ends that rollback target.
@@ -315,7 +310,7 @@ async function completeSwitch(ctx: Context, state: DeployState, next: Release, a
   let updated: DeployState = { ...state, serving: next, previous: state.serving, candidate: null };
   updated = saveState(stateFileOf(ctx.config), withEvent(updated, { at: ctx.now().toISOString(), action, release: next.release, detail }), ctx.now());
   if (state.serving) await drain(ctx, state.serving.colour, started);
-  ctx.log(`serving ${next.colour}: ${next.release}${state.serving ? `; rollback returns to ${state.serving.colour}: ${state.serving.release}` : ''}`);
+  ctx.log.info(`serving ${next.colour}: ${next.release}${state.serving ? `; rollback returns to ${state.serving.colour}: ${state.serving.release}` : ''}`);
   return { outcome: action, state: updated, windows: [], switchSeconds };
 }
 
@@ -336,10 +331,10 @@ async function runCanary(ctx: Context, initial: DeployState, candidate: Candidat
     let extensions = 0;
     let from = ctx.now();
     while (passed < limits.checksPerStep) {
-      await ctx.sleep(limits.intervalSeconds * 1000);
+      await ctx.clock.sleep(limits.intervalSeconds * 1000);
       const analysis = analyseWindow(parseEdgeLog(await ctx.docker.logsSince(ctx.config.edge.container, from)), ports, limits, step);
       windows.push(analysis);
-      ctx.log(`canary ${step} %: ${analysis.verdict} — ${analysis.reasons.join('; ')}`);
+      ctx.log.info(`canary ${step} %: ${analysis.verdict} — ${analysis.reasons.join('; ')}`);
       if (analysis.verdict === 'insufficient') {
         // Too little traffic: the same window grows by another interval, up to maxExtensions times.
         if (++extensions > limits.maxExtensions) {
@@ -364,13 +359,13 @@ async function runCanary(ctx: Context, initial: DeployState, candidate: Candidat
 
 async function abortCanary(ctx: Context, state: DeployState, candidate: Candidate, windows: WindowAnalysis[], action: 'rolled-back' | 'aborted', reason: string, since: Date): Promise<DeployResult> {
   const stable = state.serving!;
-  ctx.log(`rolling back the canary ${candidate.release}: ${reason}`);
+  ctx.log.info(`rolling back the canary ${candidate.release}: ${reason}`);
   await applyShares(ctx, { [stable.colour]: 100 }, releasesByColour(stable));
   const rollbackSeconds = (ctx.now().getTime() - since.getTime()) / 1000;
   const updated = saveState(stateFileOf(ctx.config), withEvent({ ...state, candidate: null }, { at: ctx.now().toISOString(), action, release: candidate.release, detail: reason }), ctx.now());
   await drain(ctx, candidate.colour, ctx.now());
   await ctx.docker.stop(containerNameOf(ctx.config, candidate.colour)).catch(() => undefined);
-  ctx.log(`traffic is back on ${stable.colour} (${stable.release}) ${rollbackSeconds.toFixed(1)} s after the first failed window; ${containerNameOf(ctx.config, candidate.colour)} is stopped, its logs kept (docker logs)`);
+  ctx.log.info(`traffic is back on ${stable.colour} (${stable.release}) ${rollbackSeconds.toFixed(1)} s after the first failed window; ${containerNameOf(ctx.config, candidate.colour)} is stopped, its logs kept (docker logs)`);
   return { outcome: 'rolled-back', state: updated, windows, rollbackSeconds };
 }
 
@@ -411,11 +406,11 @@ export async function rollback(config: DeployConfig, deps: DeployDeps, options: 
     const name = containerNameOf(config, target.colour);
     const container = await ctx.docker.container(name);
     if (container?.imageId !== target.imageId) {
-      ctx.log(`${name} does not run ${target.release} any more; starting it again from ${target.imageId.slice(0, 19)}`);
+      ctx.log.info(`${name} does not run ${target.release} any more; starting it again from ${target.imageId.slice(0, 19)}`);
       await startCandidate(ctx, target.colour, { id: target.imageId, digest: target.digest }, target.release, state);
     } else {
       if (!container.running) {
-        ctx.log(`${name} is stopped; starting it`);
+        ctx.log.info(`${name} is stopped; starting it`);
         await ctx.docker.startAgain(name);
       }
       await waitHealthy(ctx, target.colour).catch((error: Error) => {
@@ -430,18 +425,18 @@ export async function rollback(config: DeployConfig, deps: DeployDeps, options: 
 export async function status(config: DeployConfig, deps: DeployDeps): Promise<{ state: DeployState; problems: string[]; lines: string[] }> {
   const ctx = contextOf(config, deps);
   const state = loadState(stateFileOf(config), ctx.now());
-  const lines: string[] = [];
+  const rows: string[][] = [];
   const problems: string[] = [];
   for (const [role, release] of [['serving', state.serving], ['previous', state.previous], ['candidate', state.candidate]] as const) {
     if (release === null) {
-      lines.push(`${role.padEnd(9)} -`);
+      rows.push([role, '-']);
       continue;
     }
     const name = containerNameOf(config, release.colour);
     const container = await ctx.docker.container(name);
     const live = container === undefined ? 'container missing' : container.imageId !== release.imageId ? `runs another image (${container.imageId.slice(0, 19)})` : container.status;
     const weight = role === 'candidate' && state.candidate ? `, ${state.candidate.weight} % of traffic` : '';
-    lines.push(`${role.padEnd(9)} ${release.colour.padEnd(5)} ${release.release}  ${release.imageId.slice(0, 19)}  since ${release.startedAt}  [${live}${weight}]`);
+    rows.push([role, release.colour, release.release, release.imageId.slice(0, 19), `since ${release.startedAt}`, `[${live}${weight}]`]);
     if (role !== 'previous' && live !== 'running') problems.push(`${role} ${release.release}: ${name} ${live}`);
   }
   const file = upstreamFileOf(config);
@@ -452,9 +447,9 @@ export async function status(config: DeployConfig, deps: DeployDeps): Promise<{ 
     const expected = renderShares(config, shares, releasesByColour(state.serving, state.candidate));
     const actual = existsSync(file) ? readFileSync(file, 'utf8') : undefined;
     if (actual !== expected) problems.push(`${file} does not send ${describeShares(shares)} as the state says; \`nx run backend:rollback\` or a new deploy rewrites it`);
-    lines.push(`edge      ${config.edge.container}: ${describeShares(shares)} (${file})`);
+    rows.push(['edge', `${config.edge.container}: ${describeShares(shares)} (${file})`]);
   }
-  if (existsSync(lockFileOf(config))) lines.push(`lock      held: ${readFileSync(lockFileOf(config), 'utf8').trim()}`);
-  for (const event of state.history.slice(-5)) lines.push(`history   ${event.at} ${event.action} ${event.release}: ${event.detail}`);
-  return { state, problems, lines };
+  if (existsSync(lockFileOf(config))) rows.push(['lock', `held: ${readFileSync(lockFileOf(config), 'utf8').trim()}`]);
+  for (const event of state.history.slice(-5)) rows.push(['history', `${event.at} ${event.action} ${event.release}: ${event.detail}`]);
+  return { state, problems, lines: formatTable(rows).split('\n') };
 }

@@ -1,5 +1,6 @@
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { pollUntil } from '@satvach/exec';
 import { type Colour, type DeployConfig, upstreamAddress, upstreamFileOf } from './config.ts';
 import type { DockerHost } from './docker.ts';
 import { renderUpstream } from './upstream.ts';
@@ -105,12 +106,8 @@ export function reloadSettled(before: readonly WorkerProcess[], now: readonly Wo
 }
 
 async function reloadTookEffect(docker: DockerHost, container: string, before: readonly WorkerProcess[]): Promise<boolean> {
-  const deadline = Date.now() + RELOAD_TIMEOUT_MS;
-  while (Date.now() < deadline) {
-    if (reloadSettled(before, await workers(docker, container))) return true;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  return false;
+  const settled = await pollUntil(async () => (reloadSettled(before, await workers(docker, container)) ? true : undefined), { timeoutMs: RELOAD_TIMEOUT_MS, intervalMs: 50 });
+  return settled === true;
 }
 
 const RELOAD_TIMEOUT_MS = 10_000;

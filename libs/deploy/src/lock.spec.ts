@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { silentLogger } from '@satvach/exec';
 import { describe, expect, it } from 'vitest';
 import { acquireLock, DeployLockedError } from './lock.ts';
 
@@ -36,7 +37,7 @@ describe('deploy lock', () => {
     writeFileSync(file, JSON.stringify({ pid, host: hostname(), command: 'deploy --image=old', startedAt: '2026-11-28T10:00:00.000Z' }));
     expect(() => acquireLock(file, 'deploy')).toThrow(new RegExp(`held by a process that is no longer running \\(pid ${pid} .*--break-stale-lock`));
     const lines: string[] = [];
-    const lock = acquireLock(file, 'deploy', { breakStale: true, log: (line) => lines.push(line) });
+    const lock = acquireLock(file, 'deploy', { breakStale: true, log: { ...silentLogger, warn: (line) => lines.push(line) } });
     expect(lines.join('\n')).toContain(`broke the stale deploy lock of pid ${pid}`);
     expect(lock.holder.pid).toBe(process.pid);
     lock.release();

@@ -1,6 +1,7 @@
 import { closeSync, mkdirSync, openSync, readFileSync, renameSync, unlinkSync, writeSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { dirname } from 'node:path';
+import { type Logger } from '@satvach/exec';
 
 export interface LockHolder {
   readonly pid: number;
@@ -44,7 +45,7 @@ function readHolder(file: string): LockHolder | undefined {
  * A lock whose process is gone is only broken when asked (`breakStale`): the operator decides that the
  * dead deploy left nothing half-done.
  */
-export function acquireLock(file: string, command: string, options: { breakStale?: boolean; log?: (line: string) => void } = {}): DeployLock {
+export function acquireLock(file: string, command: string, options: { breakStale?: boolean; log?: Logger } = {}): DeployLock {
   mkdirSync(dirname(file), { recursive: true });
   const holder: LockHolder = { pid: process.pid, host: hostname(), command, startedAt: new Date().toISOString() };
   for (let attempt = 0; attempt < 3; attempt++) {
@@ -79,7 +80,7 @@ export function acquireLock(file: string, command: string, options: { breakStale
         continue;
       }
       unlinkSync(aside);
-      options.log?.(`broke the stale deploy lock of ${where}`);
+      options.log?.warn(`broke the stale deploy lock of ${where}`);
       continue;
     }
     writeSync(fd, `${JSON.stringify(holder)}\n`);

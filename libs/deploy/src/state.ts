@@ -3,6 +3,16 @@ import { dirname } from 'node:path';
 import { z } from 'zod';
 import { COLOURS } from './config.ts';
 
+/**
+ * What the backend accepts as SATVACH_RELEASE (apps/backend settings.py holds the same pattern; a test
+ * compares them); it also lands in the upstream file's comment and the state file.
+ */
+export const RELEASE_NAME_PATTERN = '^[A-Za-z0-9._:@/+-]{1,128}$';
+export function isReleaseName(value: string): boolean {
+  return new RegExp(RELEASE_NAME_PATTERN).test(value);
+}
+const releaseName = z.string().refine(isReleaseName, 'must be a release name: 1 to 128 of A-Z a-z 0-9 . _ : @ / + -');
+
 const ReleaseSchema = z.strictObject({
   colour: z.enum(COLOURS),
   /** The reference the operator gave (tag or digest). */
@@ -11,7 +21,7 @@ const ReleaseSchema = z.strictObject({
   imageId: z.string().regex(/^sha256:[0-9a-f]{64}$/, 'must be sha256:<64 hex digits>'),
   /** Registry digest (`name@sha256:…`) when the image came from a registry. */
   digest: z.string().optional(),
-  release: z.string().min(1),
+  release: releaseName,
   startedAt: z.iso.datetime(),
 });
 
@@ -24,7 +34,7 @@ const CandidateSchema = ReleaseSchema.extend({
 const EventSchema = z.strictObject({
   at: z.iso.datetime(),
   action: z.enum(['deployed', 'promoted', 'rolled-back', 'aborted']),
-  release: z.string(),
+  release: releaseName,
   detail: z.string(),
 });
 

@@ -3,6 +3,7 @@ import { describe, type Command } from './describe.ts';
 import { CommandFailedError, CommandStartError } from './errors.ts';
 import { run, type OutputSink, type StreamName } from './run.ts';
 import { secret } from './secret.ts';
+import { rejection } from './testing.ts';
 
 const node = process.execPath;
 
@@ -13,15 +14,6 @@ function recordingSink(): OutputSink & { lines: [StreamName, string][] } {
 
 function nodeScript(script: string, extra: Partial<Command> = {}): Command {
   return { file: node, args: ['-e', script], ...extra };
-}
-
-async function failure(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise;
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected the command to fail');
 }
 
 suite('run: streaming and capture', () => {
@@ -81,7 +73,7 @@ suite('run: streaming and capture', () => {
 suite('run: failures', () => {
   it('a non-zero exit throws CommandFailedError naming the command, the exit code and the stderr tail', async () => {
     const script = `for (let i = 1; i <= 30; i++) console.error('line ' + i); process.exit(3)`;
-    const error = await failure(run(nodeScript(script), { quiet: true }));
+    const error = await rejection(run(nodeScript(script), { quiet: true }));
 
     expect(error).toBeInstanceOf(CommandFailedError);
     const failed = error as CommandFailedError;
@@ -95,7 +87,7 @@ suite('run: failures', () => {
   });
 
   it('a missing program throws CommandStartError saying it is not installed or not on PATH', async () => {
-    const error = await failure(run({ file: 'satvach-no-such-program', args: ['--version'] }, { quiet: true }));
+    const error = await rejection(run({ file: 'satvach-no-such-program', args: ['--version'] }, { quiet: true }));
     expect(error).toBeInstanceOf(CommandStartError);
     expect((error as CommandStartError).code).toBe('ENOENT');
     expect((error as Error).message).toBe(
@@ -104,13 +96,13 @@ suite('run: failures', () => {
   });
 
   it('a missing working directory is reported as such, not as a missing program', async () => {
-    const error = await failure(run({ file: 'sh', args: ['-c', 'true'], cwd: '/tmp/satvach-no-such-dir' }, { quiet: true }));
+    const error = await rejection(run({ file: 'sh', args: ['-c', 'true'], cwd: '/tmp/satvach-no-such-dir' }, { quiet: true }));
     expect((error as Error).message).toContain('the working directory /tmp/satvach-no-such-dir does not exist');
   });
 
   it('timeoutMs kills a child that runs too long', async () => {
     const started = Date.now();
-    const error = await failure(run(nodeScript('setTimeout(() => {}, 20000)'), { quiet: true, timeoutMs: 200 }));
+    const error = await rejection(run(nodeScript('setTimeout(() => {}, 20000)'), { quiet: true, timeoutMs: 200 }));
     expect(Date.now() - started).toBeLessThan(5000);
     expect(error).toBeInstanceOf(CommandFailedError);
     expect((error as CommandFailedError).reason).toBe('timeout');
@@ -120,7 +112,7 @@ suite('run: failures', () => {
   it('an aborted signal cancels the child', async () => {
     const controller = new AbortController();
     setTimeout(() => controller.abort(), 100);
-    const error = await failure(run(nodeScript('setTimeout(() => {}, 20000)'), { quiet: true, signal: controller.signal }));
+    const error = await rejection(run(nodeScript('setTimeout(() => {}, 20000)'), { quiet: true, signal: controller.signal }));
     expect((error as CommandFailedError).reason).toBe('canceled');
   });
 });
@@ -146,7 +138,7 @@ suite('run: stdin and secrets', () => {
       args: ['-e', `console.log('token is ' + process.argv[1]); console.error('bad ' + process.argv[1]); process.exit(4)`, token],
       secrets: [token],
     };
-    const error = (await failure(run(command, { sink }))) as CommandFailedError;
+    const error = (await rejection(run(command, { sink }))) as CommandFailedError;
 
     const everything = [JSON.stringify(sink.lines), error.message, error.stdout, error.stderr, error.command, describe(command)].join('\n');
     expect(everything).not.toContain(token);
@@ -192,7 +184,7 @@ suite('run: stdin and secrets', () => {
 
   it('rawStdout still redacts the stdout a failed command carries in its error', async () => {
     const command = nodeScript(`console.log('rendered with ' + process.env.PW); console.error('bad file, pw ' + process.env.PW); process.exit(1)`, { env: { PW: secret('raw-pw-456') } });
-    const error = (await failure(run(command, { quiet: true, rawStdout: true }))) as CommandFailedError;
+    const error = (await rejection(run(command, { quiet: true, rawStdout: true }))) as CommandFailedError;
     expect([error.message, error.stdout, error.stderr, error.command].join('\n')).not.toContain('raw-pw-456');
     expect(error.stdout).toBe('rendered with ***');
   });

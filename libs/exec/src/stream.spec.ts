@@ -6,6 +6,7 @@ import { CommandFailedError, CommandStartError } from './errors.ts';
 import { type OutputSink, type StreamName } from './run.ts';
 import { secret } from './secret.ts';
 import { spawnStream } from './stream.ts';
+import { rejection } from './testing.ts';
 
 const node = process.execPath;
 
@@ -25,15 +26,6 @@ function hashingSink() {
     },
   });
   return { sink, result: () => ({ bytes, sha256: hash.digest('hex') }) };
-}
-
-async function rejection(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise;
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected a rejection');
 }
 
 suite('spawnStream', () => {

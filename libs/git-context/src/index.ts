@@ -1,3 +1,4 @@
+export { isFullGitSha } from './sha.ts';
 export { parseGitOutputs, stripCredentials, type GitFacts, type GitOutputs } from './parse.ts';
 export { GIT_COMMANDS, gitEnvFromProcess, readGitContext, type ReadGitContextOptions } from './read.ts';
 export {

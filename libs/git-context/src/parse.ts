@@ -1,3 +1,4 @@
+import { isFullGitSha } from './sha.ts';
 /** What the checkout says, before CI overrides. */
 export interface GitFacts {
   readonly sha: string;
@@ -25,8 +26,6 @@ export interface GitOutputs {
   /** `git remote -v` */
   readonly remotes: string;
 }
-
-const SHA = /^[0-9a-f]{40}(?:[0-9a-f]{24})?$/;
 
 function lines(text: string): string[] {
   return text
@@ -61,7 +60,7 @@ function parseOriginUrl(remotes: string): string | null {
 
 export function parseGitOutputs(outputs: GitOutputs): GitFacts {
   const [sha = '', commitTime = ''] = lines(outputs.head);
-  if (!SHA.test(sha)) throw new Error(`unexpected output of "git show -s --format=%H%n%cI HEAD": ${JSON.stringify(outputs.head)}`);
+  if (!isFullGitSha(sha)) throw new Error(`unexpected output of "git show -s --format=%H%n%cI HEAD": ${JSON.stringify(outputs.head)}`);
   const abbrevRef = outputs.abbrevRef.trim();
   const originHeadRef = outputs.originHead.trim();
   const originUrl = parseOriginUrl(outputs.remotes);

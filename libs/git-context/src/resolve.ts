@@ -1,4 +1,5 @@
 import { type GitFacts } from './parse.ts';
+import { isFullGitSha } from './sha.ts';
 
 export interface GitContext {
   readonly sha: string;
@@ -36,8 +37,6 @@ export interface ResolveOptions {
 
 export const FALLBACK_DEFAULT_BRANCH = 'main';
 
-const SHA = /^[0-9a-f]{40}(?:[0-9a-f]{24})?$/;
-
 function nonEmpty(value: string | undefined): string | undefined {
   return value === undefined || value.trim() === '' ? undefined : value.trim();
 }
@@ -58,7 +57,7 @@ function pullRequestNumber(env: GitEnv): number | null {
  */
 export function resolveRef(facts: GitFacts, env: GitEnv = {}, options: ResolveOptions = {}): GitContext {
   const envSha = nonEmpty(env.GITHUB_SHA)?.toLowerCase();
-  const sha = envSha !== undefined && SHA.test(envSha) ? envSha : facts.sha;
+  const sha = envSha !== undefined && isFullGitSha(envSha) ? envSha : facts.sha;
   const refName = nonEmpty(env.GITHUB_REF_NAME);
   const headRef = nonEmpty(env.GITHUB_HEAD_REF);
   const refType = nonEmpty(env.GITHUB_REF_TYPE);

@@ -1,7 +1,7 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type Command, type RunFn } from '@satvach/exec';
+import { type Command, type RunFn, silentLogger } from '@satvach/exec';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { buildImage, type BuildImageRequest } from './build-image.ts';
 
@@ -13,7 +13,7 @@ beforeEach(() => {
 afterEach(() => rmSync(workspaceRoot, { recursive: true, force: true }));
 
 const git = { sha: 'a'.repeat(40), shortSha: 'aaaaaaa', branch: 'main', tags: [], defaultBranch: 'main', pullRequest: null, isDirty: false, remoteUrl: null, commitTime: '2026-11-28T10:00:00.000Z' };
-const events = { info: () => {}, warn: () => {} };
+const events = silentLogger;
 
 function request(overrides: Partial<BuildImageRequest> = {}): BuildImageRequest {
   return { workspaceRoot, project: 'api', imageName: 'api', registry: '127.0.0.1:5000/satvach', dockerfile: 'apps/api/Dockerfile', context: 'apps/api', git, env: {}, ...overrides };

@@ -2,7 +2,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { type RunFn } from '@satvach/exec';
+import { type Logger, type RunFn } from '@satvach/exec';
 import { type GitContext } from '@satvach/git-context';
 import { type BuildEngine, type BuildSpec, buildArgv } from './argv.ts';
 import { detectEngine, ensureEngineReachable } from './engine.ts';
@@ -22,11 +22,6 @@ export interface BuildImageRequest extends Pick<BuildSpec, 'dockerfile' | 'conte
   /** Forces an engine instead of detecting one. */
   readonly engine?: BuildEngine;
   readonly env: Readonly<Record<string, string | undefined>>;
-}
-
-export interface BuildImageEvents {
-  info(message: string): void;
-  warn(message: string): void;
 }
 
 /** Checks what a build needs before anything runs, with errors that say what to fix. */
@@ -50,7 +45,7 @@ function checkInputs(request: BuildImageRequest): void {
  * the manifest `dist/images/<project>.json` written from the image ID docker reports (never from a
  * cache). Returns the manifest.
  */
-export async function buildImage(request: BuildImageRequest, run: RunFn, events: BuildImageEvents): Promise<ImageManifest> {
+export async function buildImage(request: BuildImageRequest, run: RunFn, events: Logger): Promise<ImageManifest> {
   checkInputs(request);
   const docker = request.docker ?? 'docker';
   await ensureEngineReachable(run, request.env, { docker });

@@ -22,7 +22,7 @@ export {
   validateTag,
 } from './reference.ts';
 export { registryFromEnv, type RegistrySource, type ResolvedRegistry } from './registry.ts';
-export { backoffDelay, isTransientRegistryError, withRetry, type RetryOptions } from './retry.ts';
+export { isTransientRegistryError } from './retry.ts';
 export { imageTags, sanitizeBranch, semverTags, type ImageTag, type ImageTagsInput, type TagGitFacts, type TagReason } from './tags.ts';
-export { buildImage, type BuildImageEvents, type BuildImageRequest } from './build-image.ts';
-export { pushedDigest, pushImage, registryCredentials, type PushImageEvents, type PushImageRequest, type RegistryCredentials } from './push-image.ts';
+export { buildImage, type BuildImageRequest } from './build-image.ts';
+export { pushedDigest, pushImage, registryCredentials, type PushImageRequest, type RegistryCredentials } from './push-image.ts';

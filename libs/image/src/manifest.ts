@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
+import { isFullGitSha } from '@satvach/git-context';
 import { z } from 'zod';
 
 /** Where image manifests live, relative to the workspace root. */
@@ -25,7 +26,7 @@ export const ImageManifest = z.object({
   pushed: z.array(z.object({ ref: z.string().min(1), digest: DIGEST })).optional(),
   durationMs: z.number().int().nonnegative(),
   builtAt: z.iso.datetime({ offset: true }),
-  gitSha: z.string().regex(/^[0-9a-f]{40}(?:[0-9a-f]{24})?$/, 'expected a full git sha'),
+  gitSha: z.string().refine(isFullGitSha, 'expected a full git sha'),
 });
 export type ImageManifest = z.infer<typeof ImageManifest>;
 

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type Command, CommandFailedError, type RunFn, type RunResult } from '@satvach/exec';
+import { type Command, CommandFailedError, type RunFn, type RunResult, silentLogger } from '@satvach/exec';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { readImageManifest, writeImageManifest, imageManifestPath } from './manifest.ts';
 import { pushedDigest, pushImage, registryCredentials } from './push-image.ts';
@@ -35,7 +35,7 @@ function recorder(answer: (command: Command, calls: Command[]) => RunResult): { 
   };
   return { run, calls };
 }
-const events = { info: () => {}, warn: () => {} };
+const events = silentLogger;
 
 describe('registryCredentials', () => {
   it('uses GITHUB_ACTOR/GITHUB_TOKEN only for GHCR', () => {
@@ -132,7 +132,7 @@ describe('pushImage', () => {
     const { run, calls } = recorder(() => ok());
     const lines: string[] = [];
 
-    await pushImage({ workspaceRoot, project: 'backend', env: {}, dryRun: true }, run, { info: (line) => lines.push(line), warn: () => {} });
+    await pushImage({ workspaceRoot, project: 'backend', env: {}, dryRun: true }, run, { ...silentLogger, info: (line) => lines.push(line) });
 
     expect(calls).toEqual([]);
     expect(lines.join('\n')).toContain('127.0.0.1:5000/satvach/backend:main');

@@ -1,8 +1,8 @@
-import { type RunFn, secret } from '@satvach/exec';
+import { type Logger, type RunFn, secret, withRetry } from '@satvach/exec';
 import { loginArgv, pushArgv } from './argv.ts';
 import { type ImageManifest, readImageManifest, writeImageManifest, imageManifestPath } from './manifest.ts';
 import { registryHost } from './reference.ts';
-import { isTransientRegistryError, withRetry } from './retry.ts';
+import { isTransientRegistryError } from './retry.ts';
 
 export interface RegistryCredentials {
   readonly user: string;
@@ -44,17 +44,12 @@ export interface PushImageRequest {
   readonly delay?: (ms: number) => Promise<void>;
 }
 
-export interface PushImageEvents {
-  info(message: string): void;
-  warn(message: string): void;
-}
-
 /**
  * Pushes every tag of the image the manifest names, retrying transient registry failures, and
  * records the pushed digests in the manifest only after every tag went through: a failure leaves
  * the manifest without a digest, so nothing half-pushed is reported as pushed.
  */
-export async function pushImage(request: PushImageRequest, run: RunFn, events: PushImageEvents): Promise<ImageManifest> {
+export async function pushImage(request: PushImageRequest, run: RunFn, events: Logger): Promise<ImageManifest> {
   const file = imageManifestPath(request.workspaceRoot, request.project);
   const built = await readImageManifest(file).catch((error: Error) => {
     throw new Error(`${error.message}; run docker-build for ${request.project} first`);

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa, type Options } from 'execa';
 import { workspaceRoot } from '@nx/devkit';
+import { pollUntil } from '@satvach/exec';
 
 /** The engine, client and registry tools/scripts/docker-harness.sh provides. */
 export const harness = {
@@ -60,13 +61,9 @@ export function readManifest(project: string) {
 }
 
 export async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe().catch(() => undefined);
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
+  const value = await pollUntil(() => probe().catch(() => undefined), { timeoutMs, intervalMs: 250 });
+  if (value === undefined) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+  return value;
 }
 
 /**

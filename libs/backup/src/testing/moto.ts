@@ -6,7 +6,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { CommandFailedError, run } from '@satvach/exec';
+import { CommandFailedError, pollUntil, run } from '@satvach/exec';
 import { workspaceRoot } from './services.ts';
 
 export const POLICY_DIR = join(workspaceRoot, 'docker/minio/policies');
@@ -56,15 +56,12 @@ export async function freePort(): Promise<number> {
 }
 
 async function waitReady(endpoint: string, exited: () => boolean): Promise<void> {
-  const deadline = Date.now() + 30_000;
-  while (Date.now() < deadline) {
+  const answered = await pollUntil(async () => {
     if (exited()) throw new Error(`moto_server exited before it answered on ${endpoint}`);
     // The moto API answers without touching the auth counter.
-    const ok = await fetch(`${endpoint}/moto-api/data.json`).then((response) => response.ok, () => false);
-    if (ok) return;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error(`moto_server did not answer on ${endpoint} within 30 s`);
+    return (await fetch(`${endpoint}/moto-api/data.json`).then((response) => response.ok, () => false)) || undefined;
+  }, { timeoutMs: 30_000, intervalMs: 100 });
+  if (!answered) throw new Error(`moto_server did not answer on ${endpoint} within 30 s`);
 }
 
 /** Starts moto on a free port of 127.0.0.1, provisions `plan`, then turns authentication on. */

@@ -8,8 +8,8 @@ import { type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { run } from '@satvach/exec';
-import { loadConfig, parseEnvFile, type BackupConfig } from '../config.ts';
+import { readEnvFile, run } from '@satvach/exec';
+import { loadConfig, type BackupConfig } from '../config.ts';
 import { connect } from '../postgres.ts';
 
 export const workspaceRoot = resolve(import.meta.dirname, '../../../..');
@@ -50,7 +50,7 @@ export async function startServices(): Promise<Services> {
     await run({ file: python, args: ['devtools/local_services.py', 'up', '--state-dir', stateDir], cwd: backendDir }, quiet);
   };
   await up();
-  const envFile = (name: string) => parseEnvFile(readFileSync(join(stateDir, name), 'utf8'));
+  const envFile = (name: string) => readEnvFile(join(stateDir, name));
   const backendEnv = envFile('backend.env');
   const libpq = (url: string | undefined) => (url ?? '').replace('postgresql+asyncpg://', 'postgresql://');
   const urls: Record<DatabaseRole, string> = {
@@ -155,14 +155,4 @@ export async function startHeartbeatRecorder(path: string): Promise<HeartbeatRec
     pings,
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
-}
-
-/** The error a promise that must fail rejects with; fails the test when it resolves. */
-export async function rejection(promise: Promise<unknown>): Promise<Error> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as Error;
-  }
-  throw new Error('expected the backup to fail');
 }

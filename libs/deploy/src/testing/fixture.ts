@@ -5,7 +5,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startServices, type Services, workspaceRoot } from '@satvach/backup/testing';
-import { run } from '@satvach/exec';
+import { pollUntil, run } from '@satvach/exec';
 import { type DeployConfig, parseDeployConfig } from '../config.ts';
 import { DockerHost } from '../docker.ts';
 import { documentedConfig } from './documented.ts';
@@ -103,12 +103,8 @@ export async function startDeployFixture(options: FixtureOptions): Promise<Deplo
     };
     const configFile = join(scratch, 'deploy.json');
     writeFileSync(configFile, JSON.stringify(raw, null, 2));
-    for (let attempt = 0; ; attempt++) {
-      const healthy = await fetch(`${EDGE_URL}/healthz`).then((response) => response.ok, () => false);
-      if (healthy) break;
-      if (attempt > 100) throw new Error(`the edge ${edge} did not answer on ${EDGE_URL}/healthz: ${(await dockerRun(['logs', '--tail', '20', edge]).catch((error: Error) => ({ stdout: error.message }))).stdout}`);
-      await new Promise((done) => setTimeout(done, 200));
-    }
+    const edgeAnswered = await pollUntil(async () => (await fetch(`${EDGE_URL}/healthz`).then((response) => response.ok, () => false)) || undefined, { timeoutMs: 20_000, intervalMs: 200 });
+    if (!edgeAnswered) throw new Error(`the edge ${edge} did not answer on ${EDGE_URL}/healthz: ${(await dockerRun(['logs', '--tail', '20', edge]).catch((error: Error) => ({ stdout: error.message }))).stdout}`);
     return {
       scratch,
       services,

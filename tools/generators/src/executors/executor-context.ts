@@ -1,4 +1,8 @@
 import { type ExecutorContext, logger } from '@nx/devkit';
+import { type Logger } from '@satvach/exec';
+
+/** The one adapter from the libraries' Logger to Nx's logger. */
+export const nxLogger: Logger = { info: (message) => logger.info(message), warn: (message) => logger.warn(message), error: (message) => logger.error(message) };
 
 export function projectRootOf(context: ExecutorContext): string {
   const project = context.projectName;

@@ -7,6 +7,7 @@ import { createServer } from 'node:net';
 import { execa } from 'execa';
 import { workspaceRoot } from '@nx/devkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readEnvFile } from '@satvach/exec';
 import { containerEnvFile, docker, harness, nx, readManifest, requireHarness, waitFor } from '../e2e-support.ts';
 
 // `nx run <project>:docker-push` for real: the local base images, the engine and the registry on
@@ -19,15 +20,6 @@ const python = join(backendDir, '.venv/bin/python');
 let scratch: string;
 let backendEnv: Record<string, string>;
 
-function parseEnvFile(file: string): Record<string, string> {
-  return Object.fromEntries(
-    readFileSync(file, 'utf8')
-      .split('\n')
-      .filter((line) => /^[A-Z_][A-Z0-9_]*=/.test(line))
-      .map((line) => [line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1)]),
-  );
-}
-
 const planted = [join(backendDir, '.env'), join(backendDir, '.pytest_cache', 'planted.txt')];
 
 beforeAll(async () => {
@@ -36,7 +28,7 @@ beforeAll(async () => {
   scratch = mkdtempSync(join(tmpdir(), 'satvach-images-'));
   chmodSync(scratch, 0o755); // PostgreSQL runs as the postgres user and must reach its data dir.
   await execa(python, ['devtools/local_services.py', 'up', '--state-dir', join(scratch, 'services')], { cwd: backendDir });
-  backendEnv = parseEnvFile(join(scratch, 'services', 'backend.env'));
+  backendEnv = readEnvFile(join(scratch, 'services', 'backend.env'));
 });
 
 afterAll(async () => {

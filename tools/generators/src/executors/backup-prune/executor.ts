@@ -1,7 +1,7 @@
 import { type ExecutorContext } from '@nx/devkit';
 import { prune } from '@satvach/backup';
-import { reportFailure } from '../executor-context.ts';
-import { configFor, nxLogger } from '../backup/executor.ts';
+import { nxLogger, reportFailure } from '../executor-context.ts';
+import { configFor } from '../backup/executor.ts';
 
 export interface BackupPruneOptions {
   dryRun?: boolean;

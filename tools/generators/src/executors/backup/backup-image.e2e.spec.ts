@@ -1,7 +1,8 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { BackupStore, listBackups, readLatest, restore, silentLogger } from '@satvach/backup';
+import { BackupStore, listBackups, readLatest, restore } from '@satvach/backup';
+import { silentLogger } from '@satvach/exec';
 import { type HeartbeatRecorder, placesNearQuito, seedPlaces, startHeartbeatRecorder, startServices, type Services } from '@satvach/backup/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { containerEnvFile, docker, harness, nx, readManifest, requireHarness, waitFor } from '../../e2e-support.ts';

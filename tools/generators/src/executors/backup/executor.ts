@@ -1,7 +1,7 @@
 import { isAbsolute, join } from 'node:path';
-import { type ExecutorContext, logger } from '@nx/devkit';
-import { backupJob, loadConfigFrom, type BackupConfig, type Logger } from '@satvach/backup';
-import { reportFailure } from '../executor-context.ts';
+import { type ExecutorContext } from '@nx/devkit';
+import { backupJob, loadConfigFrom, type BackupConfig } from '@satvach/backup';
+import { nxLogger, reportFailure } from '../executor-context.ts';
 
 export interface BackupOptions {
   envFile?: string;
@@ -9,9 +9,6 @@ export interface BackupOptions {
 }
 
 export const BACKUP_DEFAULTS = { prune: false } as const;
-
-/** The Nx logger as the backup library's logger. */
-export const nxLogger: Logger = { info: (message) => logger.info(message), warn: (message) => logger.warn(message), error: (message) => logger.error(message) };
 
 /** The configuration from `envFile` (relative to the workspace root) or from the environment. */
 export function configFor(envFile: string | undefined, context: ExecutorContext): BackupConfig {

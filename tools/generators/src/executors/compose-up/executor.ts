@@ -5,7 +5,7 @@ import { run } from '@satvach/exec';
 import { loadReleaseManifest, releasedImageRef } from '@satvach/ci';
 import { readImageManifest, imageManifestPath } from '@satvach/image';
 import { stackUp } from '@satvach/compose';
-import { reportFailure } from '../executor-context.ts';
+import { nxLogger, reportFailure } from '../executor-context.ts';
 
 export interface ComposeUpOptions {
   files: string[];
@@ -95,7 +95,7 @@ export default async function composeUp(options: ComposeUpOptions, context: Exec
         randomSecret: () => randomBytes(18).toString('base64url'),
       },
       run,
-      { info: (message) => logger.info(message), table: tableWriter() },
+      { ...nxLogger, table: tableWriter() },
     ).then(({ statuses, env }) => {
       const origin = `http://${env.SATVACH_HTTP_BIND === '0.0.0.0' ? '127.0.0.1' : env.SATVACH_HTTP_BIND}:${env.SATVACH_HTTP_PORT}`;
       logger.info(`\nSatVach is up: ${statuses.length} services ready.`);

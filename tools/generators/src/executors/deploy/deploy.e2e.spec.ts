@@ -14,7 +14,8 @@ import { docker, harness, nx, nxEnv, readManifest, requireHarness, waitFor } fro
 const RATE = 150;
 let fixture: DeployFixture;
 const logs: string[] = [];
-const deps = (): DeployDeps => ({ docker: fixture.docker, log: (line) => logs.push(`${new Date().toISOString()} ${line}`) });
+const record = (line: string) => logs.push(`${new Date().toISOString()} ${line}`);
+const deps = (): DeployDeps => ({ docker: fixture.docker, log: { info: record, warn: record, error: record } });
 const deployNx = (args: string[]) => nx(['run', 'backend:deploy', `--config=${fixture.configFile}`, ...args]);
 const release = async () => (await fetch(`${EDGE_URL}${LOAD_PATH}`)).headers.get('x-satvach-release');
 const load = () => startLoad({ url: `${EDGE_URL}${LOAD_PATH}`, ratePerSecond: RATE, connections: 8 });

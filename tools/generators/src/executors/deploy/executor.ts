@@ -3,7 +3,7 @@ import { type ExecutorContext, logger, parseTargetString, runExecutor } from '@n
 import { loadReleaseManifest, releasedImageRef } from '@satvach/ci';
 import { run } from '@satvach/exec';
 import { deploy, type DeployConfig, type DeployDeps, DeployError, DockerHost, loadDeployConfig, type Strategy } from '@satvach/deploy';
-import { reportFailure } from '../executor-context.ts';
+import { nxLogger, reportFailure } from '../executor-context.ts';
 
 export interface DeployTargetOptions {
   /** The deploy configuration, relative to the workspace root. */
@@ -37,7 +37,7 @@ export function deployDeps(options: DeployTargetOptions, context: ExecutorContex
       if (!result.success) throw new DeployError(`the pre-deploy backup (${config.backupTarget}) failed; nothing was deployed`);
     }
   };
-  return { config, deps: { docker, log: (line) => logger.info(line), backup } };
+  return { config, deps: { docker, log: nxLogger, backup } };
 }
 
 /** `--image`, or this project's `<image>@<digest>` from a CD release manifest. */

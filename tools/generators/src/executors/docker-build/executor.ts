@@ -2,7 +2,7 @@ import { type ExecutorContext, logger } from '@nx/devkit';
 import { run } from '@satvach/exec';
 import { gitEnvFromProcess, readGitContext } from '@satvach/git-context';
 import { type BuildEngine, buildImage, registryFromEnv } from '@satvach/image';
-import { projectRootOf, reportFailure } from '../executor-context.ts';
+import { nxLogger, projectRootOf, reportFailure } from '../executor-context.ts';
 
 export interface DockerBuildOptions {
   dockerfile?: string;
@@ -47,7 +47,7 @@ export default async function dockerBuild(options: DockerBuildOptions, context: 
         env: process.env,
       },
       run,
-      { info: (message) => logger.info(message), warn: (message) => logger.warn(message) },
+      nxLogger,
     );
     return { success: true };
   } catch (error) {

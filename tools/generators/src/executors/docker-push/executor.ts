@@ -1,7 +1,7 @@
-import { type ExecutorContext, logger } from '@nx/devkit';
+import { type ExecutorContext } from '@nx/devkit';
 import { run } from '@satvach/exec';
 import { pushImage } from '@satvach/image';
-import { reportFailure } from '../executor-context.ts';
+import { nxLogger, reportFailure } from '../executor-context.ts';
 
 export interface DockerPushOptions {
   dryRun?: boolean;
@@ -22,7 +22,7 @@ export default async function dockerPush(options: DockerPushOptions, context: Ex
         docker: options.docker ?? process.env.SATVACH_DOCKER_CLIENT,
       },
       run,
-      { info: (message) => logger.info(message), warn: (message) => logger.warn(message) },
+      nxLogger,
     );
     return { success: true };
   } catch (error) {

@@ -1,7 +1,7 @@
 import { type ExecutorContext } from '@nx/devkit';
 import { DEFAULT_RESTORE_JOBS, restore } from '@satvach/backup';
-import { reportFailure } from '../executor-context.ts';
-import { configFor, nxLogger } from '../backup/executor.ts';
+import { nxLogger, reportFailure } from '../executor-context.ts';
+import { configFor } from '../backup/executor.ts';
 
 export interface RestoreOptions {
   database: string;

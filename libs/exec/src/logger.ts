@@ -1,3 +1,7 @@
+/**
+ * The one logging shape of the libraries: they say what happens, the caller decides where it goes
+ * (Nx's logger in executors, stderr in the backup container, a list in tests).
+ */
 export interface Logger {
   info(message: string): void;
   warn(message: string): void;
