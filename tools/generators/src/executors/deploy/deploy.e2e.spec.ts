@@ -263,6 +263,7 @@ describe('canary', () => {
     // machine stretches): at 10 % the edge's weighted round robin sends the canary at most a few
     // requests in a row, so a long run of answers without stable would mean stable was out.
     const withoutStable = longestRunWithout(report.samples, fixture.images.v2);
+    console.log(`bad canary: at most ${withoutStable} answers in a row without stable`);
     expect(withoutStable, `${withoutStable} answers in a row without stable`).toBeLessThanOrEqual(10);
     expect(report.samples.filter((sample) => sample.status >= 500).every((sample) => sample.release === fixture.images.failing)).toBe(true);
     expect(report.samples.at(-1)?.release).toBe(fixture.images.v2);
