@@ -258,8 +258,11 @@ describe('heartbeat', () => {
   it('wrong database credentials are named as such, and the password never appears', async () => {
     const url = new URL(services.urlFor('satvach'));
     url.password = 'wrong-password-123';
-    const result = await backupJob(services.config({ SATVACH_BACKUP_DATABASE_URL: url.toString() }), { log: recordingLogger() });
+    const log = recordingLogger();
+    const result = await backupJob(services.config({ SATVACH_BACKUP_DATABASE_URL: url.toString() }), { log });
     expect(result.ok).toBe(false);
+    expect(log.lines.length).toBeGreaterThan(0);
+    expect(log.lines.join('\n')).not.toContain('wrong-password-123');
     expect(result.summary).toMatch(/^the database server at 127\.0\.0\.1:\d+ rejected user "satvach_backup" \(password authentication failed for user "satvach_backup"\): check the user and password/);
     expect(result.summary).not.toContain('wrong-password-123');
   });

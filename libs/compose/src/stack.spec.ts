@@ -69,13 +69,22 @@ describe('stackUp', () => {
   });
 
   it('fails on an unhealthy service with its last log lines, secrets redacted by the runner', async () => {
-    const { run, calls } = dockerAnswering('unhealthy');
+    const { run: docker, calls } = dockerAnswering('unhealthy');
+    // `docker logs` is a real process through @satvach/exec's run, printing the database password the
+    // way a service's log would; stackUp must hand the runner every secret so that it redacts them.
+    const run: RunFn = async (command, options) => {
+      const answer = await docker(command, options);
+      if (command.args[0] !== 'logs') return answer;
+      return realRun({ file: process.execPath, args: ['-e', `process.stdout.write(${JSON.stringify(answer.stdout)})`], secrets: command.secrets }, options);
+    };
 
     const failure = await stackUp(request(), run, quiet).catch((error: unknown) => error);
 
     expect(failure).toBeInstanceOf(StackFailedError);
-    expect((failure as Error).message).toContain('--- backend (running, health unhealthy): last log lines ---');
-    expect((failure as Error).message).toContain('boom: readiness failed');
+    const message = (failure as Error).message;
+    expect(message).toContain('--- backend (running, health unhealthy): last log lines ---');
+    expect(message).toContain('connecting to db with password ***\nboom: readiness failed');
+    expect(message).not.toContain('hunter2hunter2');
     const logs = calls.find((call) => call.args[0] === 'logs');
     expect(logs?.secrets).toEqual(['hunter2hunter2', 'owner-password-1', 'app-password-123', 'backup-password-1', 'minio-secret-1', 'backend-secret-1', 'backup-secret-1', 'prune-secret-1']);
   });

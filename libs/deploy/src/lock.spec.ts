@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { silentLogger } from '@satvach/exec';
@@ -27,7 +27,11 @@ describe('deploy lock', () => {
   it('a live holder is never overridden, not even with breakStale', () => {
     const file = lockFile();
     const lock = acquireLock(file, 'deploy');
+    const held = readFileSync(file, 'utf8');
     expect(() => acquireLock(file, 'rollback', { breakStale: true })).toThrow(/another deploy is running/);
+    // The file still names the live holder, byte for byte.
+    expect(readFileSync(file, 'utf8')).toBe(held);
+    expect(JSON.parse(held)).toMatchObject({ pid: process.pid, command: 'deploy' });
     lock.release();
   });
 

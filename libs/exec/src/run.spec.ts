@@ -1,3 +1,4 @@
+import { readdirSync, readFileSync } from 'node:fs';
 import { describe as suite, expect, it } from 'vitest';
 import { describe, type Command } from './describe.ts';
 import { CommandFailedError, CommandStartError } from './errors.ts';
@@ -14,6 +15,20 @@ function recordingSink(): OutputSink & { lines: [StreamName, string][] } {
 
 function nodeScript(script: string, extra: Partial<Command> = {}): Command {
   return { file: node, args: ['-e', script], ...extra };
+}
+
+/** Pids of the running processes whose command line contains `text`. */
+function processesWith(text: string): number[] {
+  return readdirSync('/proc')
+    .filter((entry) => /^\d+$/.test(entry))
+    .filter((pid) => {
+      try {
+        return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(text);
+      } catch {
+        return false;
+      }
+    })
+    .map(Number);
 }
 
 suite('run: streaming and capture', () => {
@@ -41,7 +56,15 @@ suite('run: streaming and capture', () => {
     expect(result.exitCode).toBe(0);
     expect(result.stdout).toBe('one\nthree\nfour');
     expect(result.stderr).toBe('two\nfive');
-    expect(result.durationMs).toBeGreaterThanOrEqual(60);
+  });
+
+  it('durationMs covers the child\'s whole life, as the child itself measured it', async () => {
+    // The child reports its own uptime just before exiting; it started after run() began timing and
+    // exits before run() stops, so durationMs can only be larger — however slow the machine is.
+    const result = await run(nodeScript('setTimeout(() => console.log(Math.floor(performance.now())), 50)'), { quiet: true });
+    const childUptimeMs = Number(result.stdout);
+    expect(childUptimeMs).toBeGreaterThanOrEqual(50);
+    expect(result.durationMs).toBeGreaterThanOrEqual(childUptimeMs);
   });
 
   it('quiet captures without writing to the sink but still calls onLine', async () => {
@@ -101,10 +124,12 @@ suite('run: failures', () => {
   });
 
   it('timeoutMs kills a child that runs too long', async () => {
-    const started = Date.now();
-    const error = await rejection(run(nodeScript('setTimeout(() => {}, 20000)'), { quiet: true, timeoutMs: 200 }));
-    expect(Date.now() - started).toBeLessThan(5000);
+    // The child would sleep for 10 minutes; once run() rejects, no process with its marker is left.
+    // Found by its argv, not by a printed pid: on a loaded machine it may be killed before printing.
+    const marker = `satvach-timeout-child-${process.pid}-${Date.now()}`;
+    const error = await rejection(run(nodeScript('setTimeout(() => {}, 600_000)', { args: ['-e', 'setTimeout(() => {}, 600_000)', marker] }), { quiet: true, timeoutMs: 200 }));
     expect(error).toBeInstanceOf(CommandFailedError);
+    expect(processesWith(marker)).toEqual([]);
     expect((error as CommandFailedError).reason).toBe('timeout');
     expect((error as Error).message).toContain('command timed out after 200 ms and was killed');
   });

@@ -24,17 +24,37 @@ function schemaDefaults(executor: string): Record<string, unknown> {
   );
 }
 
+interface Registration {
+  implementation: string;
+  schema: string;
+}
+
+/** Every executor executors.json registers, by name: the contract check reads this, never a hand-kept list. */
+export function registeredExecutors(): [string, Registration][] {
+  const registry = JSON.parse(readFileSync(join(executorsDir, '../../executors.json'), 'utf8')) as { executors: Record<string, Registration> };
+  return Object.entries(registry.executors);
+}
+
+/** `deploy-status` → `DEPLOY_STATUS_DEFAULTS`: the constant each executor module exports. */
+function defaultsExportOf(executor: string): string {
+  return `${executor.toUpperCase().replaceAll('-', '_')}_DEFAULTS`;
+}
+
 /**
- * What every executor owes its users: schema defaults equal to the constants the code falls back
- * to, a description on every option, a Satvach $id, and a registration in executors.json.
+ * What every executor owes its users: registered at its own folder, a Satvach $id, a description on
+ * every option, and schema defaults equal to the constants the code falls back to (exported as
+ * `<NAME>_DEFAULTS`, so Nx's schema and a direct call behave alike).
  */
-export function expectExecutorContract(executor: string, codeDefaults: Readonly<Record<string, unknown>>): void {
-  expect(schemaDefaults(executor)).toEqual(codeDefaults);
+export async function expectExecutorContract(executor: string, registration: Registration): Promise<void> {
+  expect(registration).toMatchObject({ implementation: `./src/executors/${executor}/executor.ts`, schema: `./src/executors/${executor}/schema.json` });
   const schema = schemaOf(executor);
   expect(schema.$id).toMatch(/^Satvach/);
-  for (const [key, property] of Object.entries(schema.properties)) expect(property.description, key).toBeTruthy();
-  const registry = JSON.parse(readFileSync(join(executorsDir, '../../executors.json'), 'utf8')) as { executors: Record<string, { implementation: string; schema: string }> };
-  expect(registry.executors[executor]).toMatchObject({ implementation: `./src/executors/${executor}/executor.ts`, schema: `./src/executors/${executor}/schema.json` });
+  for (const [key, property] of Object.entries(schema.properties)) expect(property.description, `${executor}: ${key} has no description`).toBeTruthy();
+  const module = (await import(join(executorsDir, '../..', registration.implementation))) as Record<string, unknown>;
+  expect(typeof module.default, `${executor}: ${registration.implementation} has no default export`).toBe('function');
+  const name = defaultsExportOf(executor);
+  expect(module[name], `${executor}: ${registration.implementation} must export ${name}, the values its code falls back to`).toBeDefined();
+  expect(schemaDefaults(executor), `${executor}: schema defaults vs ${name}`).toEqual(module[name]);
 }
 
 export function contextFor(projectName: string): ExecutorContext {

@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
@@ -80,6 +80,9 @@ describe('the whole stack through the edge', () => {
     const env = readFileSync(envFile, 'utf8');
     for (const key of ['POSTGRES_PASSWORD', 'SATVACH_DB_OWNER_PASSWORD', 'SATVACH_DB_APP_PASSWORD', 'SATVACH_DB_BACKUP_PASSWORD']) expect(env).toMatch(new RegExp(`^${key}=[\\w-]{20,}$`, 'm'));
     expect(env).not.toMatch(/=generate-on-first-start$/m);
+    const { mode, uid } = statSync(envFile);
+    expect((mode & 0o777).toString(8)).toBe('600');
+    expect(uid).toBe(process.getuid?.());
   });
 
   it('serves the page and the nearby API, creates a place and takes its photo', async () => {

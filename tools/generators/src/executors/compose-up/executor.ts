@@ -7,20 +7,31 @@ import { readImageManifest, imageManifestPath } from '@satvach/image';
 import { stackUp } from '@satvach/compose';
 import { nxLogger, reportFailure } from '../executor-context.ts';
 
+export const COMPOSE_UP_DEFAULTS = {
+  files: ['docker/compose.yml'],
+  profiles: [] as readonly string[],
+  projectName: 'satvach',
+  envFile: 'docker/.env',
+  exampleFile: 'docker/.env.example',
+  stateDir: '.local/stack',
+  hostNetwork: false,
+  timeoutSeconds: 240,
+} as const;
+
 export interface ComposeUpOptions {
-  files: string[];
-  profiles?: string[];
-  projectName: string;
-  envFile: string;
-  exampleFile: string;
-  stateDir: string;
+  files?: readonly string[];
+  profiles?: readonly string[];
+  projectName?: string;
+  envFile?: string;
+  exampleFile?: string;
+  stateDir?: string;
   hostNetwork?: boolean;
   backendImage?: string;
   edgeImage?: string;
   backupImage?: string;
   releaseManifest?: string;
   buildConfiguration?: string;
-  timeoutSeconds: number;
+  timeoutSeconds?: number;
   docker?: string;
 }
 
@@ -38,7 +49,7 @@ async function resolveImages(options: ComposeUpOptions, context: ExecutorContext
   const wanted = [
     { project: 'backend', variable: 'SATVACH_BACKEND_IMAGE', given: options.backendImage },
     { project: 'frontend', variable: 'SATVACH_EDGE_IMAGE', given: options.edgeImage },
-    ...((options.profiles ?? []).includes('backup') ? [{ project: 'backup-image', variable: 'SATVACH_BACKUP_IMAGE', given: options.backupImage }] : []),
+    ...((options.profiles ?? COMPOSE_UP_DEFAULTS.profiles).includes('backup') ? [{ project: 'backup-image', variable: 'SATVACH_BACKUP_IMAGE', given: options.backupImage }] : []),
   ];
   const images: Record<string, string> = {};
   for (const { project, variable, given } of wanted) {
@@ -75,7 +86,8 @@ function tableWriter() {
   };
 }
 
-export default async function composeUp(options: ComposeUpOptions, context: ExecutorContext) {
+export default async function composeUp(given: ComposeUpOptions, context: ExecutorContext) {
+  const options = { ...COMPOSE_UP_DEFAULTS, ...given };
   try {
     const at = (path: string) => resolve(context.root, path);
     const images = await resolveImages(options, context);
@@ -83,14 +95,14 @@ export default async function composeUp(options: ComposeUpOptions, context: Exec
       {
         projectName: options.projectName,
         files: options.files.map(at),
-        profiles: options.profiles ?? [],
+        profiles: [...options.profiles],
         stateDir: at(options.stateDir),
         docker: options.docker ?? process.env.SATVACH_DOCKER_CLIENT ?? 'docker',
         envFile: at(options.envFile),
         exampleFile: at(options.exampleFile),
         processEnv: process.env,
         images,
-        hostNetwork: options.hostNetwork ?? false,
+        hostNetwork: options.hostNetwork,
         timeoutMs: options.timeoutSeconds * 1000,
         randomSecret: () => randomBytes(18).toString('base64url'),
       },

@@ -1,24 +1,21 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
-import deployExecutor, { DEPLOY_DEFAULTS, DEPLOY_TARGET_DEFAULTS, imageOf } from './executor.ts';
-import { DEPLOY_STATUS_DEFAULTS } from '../deploy-status/executor.ts';
+import { logger } from '@nx/devkit';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import deployExecutor, { DEPLOY_DEFAULTS, imageOf } from './executor.ts';
+import deployStatusExecutor from '../deploy-status/executor.ts';
+import promoteExecutor from '../promote/executor.ts';
 import rollbackExecutor from '../rollback/executor.ts';
-import { contextFor, expectExecutorContract } from '../executor-testing.ts';
+import { contextFor } from '../executor-testing.ts';
+
+// The schema/defaults contract of these executors is checked for every registered executor in
+// ../contract.spec.ts.
 
 const context = contextFor('backend');
+afterEach(() => vi.restoreAllMocks());
 
 describe('deploy executors', () => {
-  it.each([
-    ['deploy', DEPLOY_DEFAULTS],
-    ['promote', DEPLOY_TARGET_DEFAULTS],
-    ['rollback', DEPLOY_TARGET_DEFAULTS],
-    ['deploy-status', DEPLOY_STATUS_DEFAULTS],
-  ])('%s: schema defaults equal the code constants, every property is described, it is registered', (name, defaults) => {
-    expectExecutorContract(name, defaults);
-  });
-
   it('the backend project uses the documented configuration', () => {
     const project = JSON.parse(readFileSync(join(context.root, 'apps/backend/project.json'), 'utf8')) as { targets: Record<string, { executor?: string; options?: { config?: string } }> };
     for (const target of ['deploy', 'promote', 'rollback', 'deploy-status']) {
@@ -38,8 +35,25 @@ describe('deploy executors', () => {
     expect(() => imageOf({ ...DEPLOY_DEFAULTS, manifest }, context)).toThrow('images.backend.digest: sha256:<64 hex digits>');
   });
 
-  it('a missing configuration fails the target and names the file', async () => {
-    expect(await deployExecutor({ ...DEPLOY_DEFAULTS, config: 'no/such/deploy.json', image: 'x' }, context)).toEqual({ success: false });
-    expect(await rollbackExecutor({ config: '/no/such/deploy.json' }, context)).toEqual({ success: false });
+  it('a missing configuration fails every deploy target, names the file, and writes nothing', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'deploy-executor-'));
+    const errors: string[] = [];
+    vi.spyOn(logger, 'error').mockImplementation((message: unknown) => void errors.push(String(message)));
+    const inRoot = { ...context, root };
+    try {
+      expect(await deployExecutor({ ...DEPLOY_DEFAULTS, config: 'no/such/deploy.json', image: 'x' }, inRoot)).toEqual({ success: false });
+      expect(await rollbackExecutor({ config: '/no/such/deploy.json' }, inRoot)).toEqual({ success: false });
+      expect(await promoteExecutor({ config: 'no/such/deploy.json' }, inRoot)).toEqual({ success: false });
+      expect(await deployStatusExecutor({ config: 'no/such/deploy.json' }, inRoot)).toEqual({ success: false });
+
+      expect(errors).toHaveLength(4);
+      const named = [['deploy', join(root, 'no/such/deploy.json')], ['rollback', '/no/such/deploy.json'], ['promote', join(root, 'no/such/deploy.json')], ['deploy-status', join(root, 'no/such/deploy.json')]];
+      for (const [index, [what, file]] of named.entries()) expect(errors[index]).toContain(`${what} failed: cannot read the deploy configuration ${file}: `);
+      for (const line of errors) expect(line).toContain('pass --config=<file> or create it from docker/deploy/backend.deploy.json');
+      // No state dir, lock or upstream file appeared for a configuration that could not be read.
+      expect(readdirSync(root, { recursive: true })).toEqual([]);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
   });
 });

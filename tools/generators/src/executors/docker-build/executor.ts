@@ -2,14 +2,17 @@ import { type ExecutorContext, logger } from '@nx/devkit';
 import { run } from '@satvach/exec';
 import { gitEnvFromProcess, readGitContext } from '@satvach/git-context';
 import { type BuildEngine, buildImage, registryFromEnv } from '@satvach/image';
+import { DEFAULT_REGISTRY } from '../../plugin/docker-targets.ts';
 import { nxLogger, projectRootOf, reportFailure } from '../executor-context.ts';
+
+export const DOCKER_BUILD_DEFAULTS = { defaultRegistry: DEFAULT_REGISTRY } as const;
 
 export interface DockerBuildOptions {
   dockerfile?: string;
   context?: string;
   imageName?: string;
   registry?: string;
-  defaultRegistry: string;
+  defaultRegistry?: string;
   buildArgs?: Record<string, string>;
   target?: string;
   network?: string;
@@ -24,7 +27,7 @@ export default async function dockerBuild(options: DockerBuildOptions, context: 
   const project = context.projectName ?? '';
   try {
     const projectRoot = projectRootOf(context);
-    const { registry, source } = registryFromEnv(process.env, options.defaultRegistry, options.registry);
+    const { registry, source } = registryFromEnv(process.env, options.defaultRegistry ?? DOCKER_BUILD_DEFAULTS.defaultRegistry, options.registry);
     logger.info(`registry ${registry} (from ${source})`);
     const git = await readGitContext(context.root, run, { env: gitEnvFromProcess() });
     await buildImage(

@@ -3,6 +3,8 @@ import { run } from '@satvach/exec';
 import { pushImage } from '@satvach/image';
 import { nxLogger, reportFailure } from '../executor-context.ts';
 
+export const DOCKER_PUSH_DEFAULTS = { dryRun: false, attempts: 3 } as const;
+
 export interface DockerPushOptions {
   dryRun?: boolean;
   attempts?: number;
@@ -17,8 +19,8 @@ export default async function dockerPush(options: DockerPushOptions, context: Ex
         workspaceRoot: context.root,
         project,
         env: process.env,
-        dryRun: options.dryRun,
-        attempts: options.attempts,
+        dryRun: options.dryRun ?? DOCKER_PUSH_DEFAULTS.dryRun,
+        attempts: options.attempts ?? DOCKER_PUSH_DEFAULTS.attempts,
         docker: options.docker ?? process.env.SATVACH_DOCKER_CLIENT,
       },
       run,
