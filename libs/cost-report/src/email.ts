@@ -1,6 +1,6 @@
 import { type MaybeSecret, revealValue, secret } from '@satvach/exec';
 import { createTransport } from 'nodemailer';
-import { z } from 'zod';
+import { AlertEnvSchema } from '@satvach/monitoring';
 
 /** The alert receiver's SMTP settings (stack env, shared with Alertmanager's email receiver). */
 export interface SmtpSettings {
@@ -22,43 +22,42 @@ export const SMTP_KEYS = {
   to: 'SATVACH_ALERT_EMAIL_TO',
 } as const;
 
-const email = z.email();
+/** The SMTP keys of the alert env, validated by its one schema (libs/monitoring), shared with Alertmanager. */
+const SmtpEnvSchema = AlertEnvSchema.pick({
+  SATVACH_ALERT_SMTP_HOST: true,
+  SATVACH_ALERT_SMTP_USER: true,
+  SATVACH_ALERT_SMTP_PASSWORD: true,
+  SATVACH_ALERT_SMTP_REQUIRE_TLS: true,
+  SATVACH_ALERT_EMAIL_FROM: true,
+  SATVACH_ALERT_EMAIL_TO: true,
+});
 
 /**
  * Reads and validates the SMTP settings from env values (`source` names where they came from, for the
  * message). Every problem names its key; the password is wrapped as a Secret at once and never shown.
  */
 export function smtpSettingsFrom(values: Readonly<Record<string, string | undefined>>, source: string): SmtpSettings {
-  const problems: string[] = [];
-  const value = (key: string) => {
-    const text = values[key]?.trim();
-    return text === undefined || text === '' ? undefined : text;
-  };
-  const hostPort = value(SMTP_KEYS.host);
-  const match = hostPort === undefined ? undefined : /^([A-Za-z0-9.-]+|\[[0-9a-fA-F:]+\]):(\d{1,5})$/.exec(hostPort);
-  const port = match ? Number(match[2]) : 0;
-  if (hostPort === undefined) problems.push(`${SMTP_KEYS.host}: missing; give the SMTP server as host:port, e.g. smtp.example.com:587`);
-  else if (!match || port < 1 || port > 65_535) problems.push(`${SMTP_KEYS.host}: "${hostPort}" is not host:port (e.g. smtp.example.com:587)`);
-  const requireTls = value(SMTP_KEYS.requireTls) ?? 'true';
-  if (requireTls !== 'true' && requireTls !== 'false') problems.push(`${SMTP_KEYS.requireTls}: "${requireTls}" is not true or false`);
-  const from = value(SMTP_KEYS.from);
-  if (from === undefined) problems.push(`${SMTP_KEYS.from}: missing; give the sender address`);
-  else if (!email.safeParse(from).success) problems.push(`${SMTP_KEYS.from}: "${from}" is not an email address`);
-  const to = (value(SMTP_KEYS.to) ?? '').split(',').map((entry) => entry.trim()).filter(Boolean);
-  if (to.length === 0) problems.push(`${SMTP_KEYS.to}: missing; give one or more addresses separated by commas`);
-  for (const address of to) if (!email.safeParse(address).success) problems.push(`${SMTP_KEYS.to}: "${address}" is not an email address`);
-  const user = value(SMTP_KEYS.user);
-  const password = value(SMTP_KEYS.password);
-  if (password !== undefined && user === undefined) problems.push(`${SMTP_KEYS.user}: missing; ${SMTP_KEYS.password} is set, so the server needs a user too`);
+  // An empty value means unset, as in the stack env.
+  const given = Object.fromEntries(Object.values(SMTP_KEYS).map((key) => [key, values[key]?.trim() || undefined]));
+  const parsed = SmtpEnvSchema.safeParse(given);
+  const problems = parsed.success ? [] : parsed.error.issues.map((issue) => `${String(issue.path[0])}: ${issue.message}`);
+  const env = parsed.success ? parsed.data : {};
+  const present = (key: keyof typeof given) => given[key] !== undefined;
+  if (!present(SMTP_KEYS.host)) problems.push(`${SMTP_KEYS.host}: missing; give the SMTP server as host:port, e.g. smtp.example.com:587`);
+  if (!present(SMTP_KEYS.from)) problems.push(`${SMTP_KEYS.from}: missing; give the sender address`);
+  if (!present(SMTP_KEYS.to)) problems.push(`${SMTP_KEYS.to}: missing; give one or more addresses separated by commas`);
+  if (present(SMTP_KEYS.password) && !present(SMTP_KEYS.user)) problems.push(`${SMTP_KEYS.user}: missing; ${SMTP_KEYS.password} is set, so the server needs a user too`);
   if (problems.length > 0) throw new Error(`cannot email the cost report: the SMTP settings in ${source} are not valid:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+  const hostPort = env.SATVACH_ALERT_SMTP_HOST ?? '';
+  const colon = hostPort.lastIndexOf(':');
   return {
-    host: (match?.[1] ?? '').replace(/^\[|\]$/g, ''),
-    port,
-    user,
-    password: password === undefined ? undefined : secret(password),
-    requireTls: requireTls === 'true',
-    from: from ?? '',
-    to,
+    host: hostPort.slice(0, colon).replace(/^\[|\]$/g, ''),
+    port: Number(hostPort.slice(colon + 1)),
+    user: env.SATVACH_ALERT_SMTP_USER,
+    password: env.SATVACH_ALERT_SMTP_PASSWORD === undefined ? undefined : secret(env.SATVACH_ALERT_SMTP_PASSWORD),
+    requireTls: (env.SATVACH_ALERT_SMTP_REQUIRE_TLS ?? 'true') === 'true',
+    from: env.SATVACH_ALERT_EMAIL_FROM ?? '',
+    to: (env.SATVACH_ALERT_EMAIL_TO ?? '').split(',').map((entry) => entry.trim()).filter(Boolean),
   };
 }
 

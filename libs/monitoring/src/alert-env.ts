@@ -14,7 +14,8 @@ const emailList = z.string().check((ctx) => {
   }
 });
 // host:port or [ipv6]:port, as Alertmanager's smarthost takes it.
-const hostPort = z.string().regex(/^(?:[A-Za-z0-9](?:[A-Za-z0-9.-]{0,252})|\[[0-9A-Fa-f:.]+\]):(?:[1-9][0-9]{0,4})$/, 'host:port such as smtp.example.com:587');
+const HOST_PORT = /^(?:[A-Za-z0-9](?:[A-Za-z0-9.-]{0,252})|\[[0-9A-Fa-f:.]+\]):([1-9][0-9]{0,4})$/;
+const hostPort = z.string().refine((value) => Number(HOST_PORT.exec(value)?.[1] ?? 65_536) <= 65_535, 'host:port such as smtp.example.com:587 (a port from 1 to 65535)');
 const httpUrl = (example: string) =>
   z.url({ protocol: /^https?$/, message: `an http(s) URL such as ${example}` });
 const region = z.string().regex(/^[a-z]{2}(?:-[a-z]+)+-[0-9]+$/, 'an AWS region such as eu-west-1');

@@ -1,8 +1,7 @@
-import { readFileSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
 import { type ExecutorContext, logger } from '@nx/devkit';
 import { costReport, SMTP_KEYS, type SmtpSettings, smtpSettingsFrom } from '@satvach/cost-report';
-import { parse as parseDotenv } from 'dotenv';
+import { readEnvFile } from '@satvach/exec';
 import { reportFailure } from '../executor-context.ts';
 
 export interface CostReportOptions {
@@ -24,18 +23,9 @@ export const COST_REPORT_DEFAULTS = {
 
 const fromRoot = (path: string, context: ExecutorContext) => (isAbsolute(path) ? path : join(context.root, path));
 
-/**
- * The alert SMTP keys from the stack env file, the process environment winning (as with compose).
- * Until libs/compose's loadStackEnv knows the SATVACH_ALERT_* keys, this reads them itself; then this
- * one call becomes `loadStackEnv({ envFile, processEnv: process.env, profiles: ['monitoring'] }).env`.
- */
+/** The alert SMTP keys from the stack env file, the process environment winning (as with compose). */
 export function alertSmtpEnv(envFile: string, processEnv: Readonly<Record<string, string | undefined>>): Record<string, string | undefined> {
-  let fromFile: Record<string, string> = {};
-  try {
-    fromFile = parseDotenv(readFileSync(envFile));
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-  }
+  const fromFile = readEnvFile(envFile, { missing: 'empty' });
   return Object.fromEntries(Object.values(SMTP_KEYS).map((key) => [key, processEnv[key] || fromFile[key]]));
 }
 
