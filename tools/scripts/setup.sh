@@ -49,6 +49,11 @@ ACTIONLINT_VERSION=v1.7.12
 build_go_tool actionlint "$ACTIONLINT_VERSION" github.com/rhysd/actionlint/cmd/actionlint
 step_done "actionlint $ACTIONLINT_VERSION"
 
+# VictoriaLogs: the log store of the `logging` profile (local image) and of libs/logs' tests.
+VICTORIA_LOGS_VERSION=v1.52.1
+build_go_tool victoria-logs "$VICTORIA_LOGS_VERSION" github.com/VictoriaMetrics/VictoriaLogs/app/victoria-logs
+step_done "victoria-logs $VICTORIA_LOGS_VERSION"
+
 bash apps/backend/scripts/setup-venv.sh
 step_done "backend virtualenv"
 bash tools/scripts/setup-moto.sh

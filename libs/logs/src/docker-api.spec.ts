@@ -1,0 +1,37 @@
+import { describe, expect, it } from 'vitest';
+import { isMultiplexed, LogStreamDecoder } from './docker-api.ts';
+
+const frame = (stream: 1 | 2, text: string) => {
+  const payload = Buffer.from(text);
+  const header = Buffer.alloc(8);
+  header[0] = stream;
+  header.writeUInt32BE(payload.length, 4);
+  return Buffer.concat([header, payload]);
+};
+
+describe('LogStreamDecoder', () => {
+  it('splits multiplexed frames into timestamped lines per stream, across chunk boundaries', () => {
+    const bytes = Buffer.concat([frame(1, '2026-12-02T06:40:00.000000001Z {"event":"a"}\n'), frame(2, '2026-12-02T06:40:00.000000002Z oops\n')]);
+    const decoder = new LogStreamDecoder(true);
+    const entries = [...decoder.push(bytes.subarray(0, 5)), ...decoder.push(bytes.subarray(5, 30)), ...decoder.push(bytes.subarray(30))];
+    expect(entries).toEqual([
+      { stream: 'stdout', time: '2026-12-02T06:40:00.000000001Z', line: '{"event":"a"}' },
+      { stream: 'stderr', time: '2026-12-02T06:40:00.000000002Z', line: 'oops' },
+    ]);
+  });
+
+  it('reads a TTY container raw stream as stdout lines, dropping the carriage return', () => {
+    const decoder = new LogStreamDecoder(false);
+    expect([...decoder.push(Buffer.from('2026-12-02T06:40:00Z one\r\n2026-12-02T06:40:01Z tw')), ...decoder.push(Buffer.from('o\r\n'))]).toEqual([
+      { stream: 'stdout', time: '2026-12-02T06:40:00Z', line: 'one' },
+      { stream: 'stdout', time: '2026-12-02T06:40:01Z', line: 'two' },
+    ]);
+  });
+
+  it('tells the two formats apart by content type, else by the first frame header', () => {
+    expect(isMultiplexed('application/vnd.docker.multiplexed-stream', Buffer.from('2026'))).toBe(true);
+    expect(isMultiplexed('application/vnd.docker.raw-stream', frame(1, 'x'))).toBe(false);
+    expect(isMultiplexed(undefined, frame(1, 'x'))).toBe(true);
+    expect(isMultiplexed(undefined, Buffer.from('2026-12-02T06:40:00Z x\n'))).toBe(false);
+  });
+});
