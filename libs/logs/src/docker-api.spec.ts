@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isMultiplexed, LogStreamDecoder } from './docker-api.ts';
+import { isMultiplexed, LogStreamDecoder, ownContainerId } from './docker-api.ts';
 
 const frame = (stream: 1 | 2, text: string) => {
   const payload = Buffer.from(text);
@@ -33,5 +33,18 @@ describe('LogStreamDecoder', () => {
     expect(isMultiplexed('application/vnd.docker.raw-stream', frame(1, 'x'))).toBe(false);
     expect(isMultiplexed(undefined, frame(1, 'x'))).toBe(true);
     expect(isMultiplexed(undefined, Buffer.from('2026-12-02T06:40:00Z x\n'))).toBe(false);
+  });
+});
+
+describe('ownContainerId', () => {
+  it("finds the container's id in the bind mounts Docker makes for it, with or without host networking", () => {
+    const id = 'a'.repeat(24) + '0123456789abcdef0123456789abcdef01234567';
+    const mountinfo = [
+      '612 590 0:60 / / rw,relatime master:1 - overlay overlay rw,lowerdir=/var/lib/docker/overlay2/l/X',
+      `630 612 8:1 /var/lib/satvach-harness/engine/containers/${id}/resolv.conf /etc/resolv.conf rw,relatime - ext4 /dev/sda1 rw`,
+      `631 612 8:1 /var/lib/satvach-harness/engine/containers/${id}/hostname /etc/hostname rw,relatime - ext4 /dev/sda1 rw`,
+    ].join('\n');
+    expect(ownContainerId(mountinfo)).toBe(id);
+    expect(ownContainerId('612 590 0:60 / / rw,relatime - ext4 /dev/sda1 rw\n')).toBeUndefined();
   });
 });

@@ -75,8 +75,32 @@ export function isMultiplexed(contentType: string | undefined, firstChunk: Buffe
   return firstChunk.length >= 8 && [0, 1, 2].includes(firstChunk[0] as number) && firstChunk[1] === 0 && firstChunk[2] === 0 && firstChunk[3] === 0;
 }
 
+/**
+ * The id of the container this process runs in, from /proc/self/mountinfo: Docker bind-mounts the
+ * container's own hostname/hosts/resolv.conf from <data-root>/containers/<id>/ (also with host networking).
+ */
+export function ownContainerId(mountinfo: string): string | undefined {
+  return /\/containers\/([0-9a-f]{64})\/(?:hostname|hosts|resolv\.conf)\s/.exec(mountinfo)?.[1];
+}
+
 export class DockerApiError extends Error {
   override readonly name = 'DockerApiError';
+}
+
+/** The compose project a container belongs to (its com.docker.compose.project label). */
+export async function composeProjectOf(socketPath: string, containerId: string): Promise<string> {
+  const response = await new Promise<IncomingMessage>((resolve, reject) => {
+    const req = request({ socketPath, path: `/containers/${containerId}/json`, method: 'GET' }, resolve);
+    req.on('error', (error) => reject(new DockerApiError(`Docker engine at ${socketPath}: ${error.message}`)));
+    req.end();
+  });
+  const chunks: Buffer[] = [];
+  for await (const chunk of response) chunks.push(chunk as Buffer);
+  const text = Buffer.concat(chunks).toString('utf8');
+  if (response.statusCode !== 200) throw new DockerApiError(`GET /containers/${containerId}/json: HTTP ${response.statusCode}: ${text.trim()}`);
+  const project = (JSON.parse(text) as { Config?: { Labels?: Record<string, string> } }).Config?.Labels?.['com.docker.compose.project'];
+  if (!project) throw new DockerApiError(`container ${containerId.slice(0, 12)} is not part of a compose project; set SATVACH_LOGS_PROJECT`);
+  return project;
 }
 
 export function dockerEngine(socketPath: string, project: string): LogSource {

@@ -1,5 +1,5 @@
 export { CursorFile } from './cursor.ts';
-export { dockerEngine, DockerApiError, isMultiplexed, LogStreamDecoder, type ContainerInfo, type LogSource, type RawLogEntry } from './docker-api.ts';
+export { composeProjectOf, dockerEngine, DockerApiError, isMultiplexed, LogStreamDecoder, ownContainerId, type ContainerInfo, type LogSource, type RawLogEntry } from './docker-api.ts';
 export {
   buildLogsQuery,
   DEFAULT_LIMIT,

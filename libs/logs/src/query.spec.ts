@@ -38,17 +38,17 @@ describe('buildLogsQuery', () => {
 });
 
 describe('formatEntries', () => {
-  it('one line per entry: time, service padded to the widest, level, request id, message', () => {
+  it('one line per entry: time, service, level, request id, message, each column padded to its widest value', () => {
     expect(
       formatEntries([
         { _time: '2026-12-02T06:40:00.1Z', _msg: 'GET /api 200', service: 'edge', level: 'info', request_id: 'r-1' },
-        { _time: '2026-12-02T06:40:00.2Z', _msg: 'request', service: 'backend', level: 'warning', request_id: 'r-1' },
-        { _time: '2026-12-02T06:40:00.3Z', _msg: 'started' },
+        { _time: '2026-12-02T06:40:00.25Z', _msg: 'request', service: 'backend', level: 'warning', request_id: 'r-1' },
+        { _time: '2026-12-02T06:40:01Z', _msg: 'started' },
       ]),
     ).toEqual([
-      '2026-12-02T06:40:00.1Z  edge     info     r-1  GET /api 200',
-      '2026-12-02T06:40:00.2Z  backend  warning  r-1  request',
-      '2026-12-02T06:40:00.3Z  -        -        -  started',
+      '2026-12-02T06:40:00.1Z   edge     info     r-1  GET /api 200',
+      '2026-12-02T06:40:00.25Z  backend  warning  r-1  request',
+      '2026-12-02T06:40:01Z     -        -        -    started',
     ]);
   });
 });

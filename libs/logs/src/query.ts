@@ -104,10 +104,9 @@ export async function knownServices(baseUrl: string, since: string | undefined, 
   return ((JSON.parse(text) as { values?: { value: string }[] }).values ?? []).map((v) => v.value).sort();
 }
 
-/** One line per entry: time, service, level, request id, message — the columns aligned by the widest service. */
+/** One line per entry: time, service, level, request id, message — columns aligned to the widest value. */
 export function formatEntries(entries: readonly LogEntry[]): string[] {
-  const width = Math.max(0, ...entries.map((entry) => (entry.service ?? '').length));
-  return entries.map((entry) =>
-    [entry._time, (entry.service ?? '-').padEnd(width), (entry.level ?? '-').padEnd(7), entry.request_id ?? '-', entry._msg].join('  '),
-  );
+  const rows = entries.map((entry) => [entry._time, entry.service ?? '-', entry.level ?? '-', entry.request_id ?? '-']);
+  const widths = [0, 1, 2, 3].map((column) => Math.max(0, ...rows.map((row) => (row[column] as string).length)));
+  return rows.map((row, index) => [...row.map((cell, column) => cell.padEnd(widths[column] as number)), entries[index]?._msg].join('  '));
 }

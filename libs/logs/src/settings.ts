@@ -1,7 +1,8 @@
 import { type SinkFormat } from './sink.ts';
 
 export interface ShipperSettings {
-  readonly project: string;
+  /** Undefined: the project of the shipper's own container (read from the engine). */
+  readonly project: string | undefined;
   readonly url: string;
   readonly format: SinkFormat;
   readonly socketPath: string;
@@ -10,8 +11,8 @@ export interface ShipperSettings {
 
 /** The shipper's settings from its environment, each checked, with the variable named on error. */
 export function shipperSettings(env: Readonly<Record<string, string | undefined>>): ShipperSettings {
-  const project = env.SATVACH_LOGS_PROJECT ?? '';
-  if (!/^[a-z0-9][a-z0-9_-]*$/.test(project)) throw new Error(`SATVACH_LOGS_PROJECT="${project}" is not a compose project name (lowercase letters, digits, _ and -)`);
+  const project = env.SATVACH_LOGS_PROJECT;
+  if (project !== undefined && !/^[a-z0-9][a-z0-9_-]*$/.test(project)) throw new Error(`SATVACH_LOGS_PROJECT="${project}" is not a compose project name (lowercase letters, digits, _ and -)`);
   const format = (env.SATVACH_LOGS_FORMAT ?? 'jsonline') as SinkFormat;
   if (format !== 'jsonline' && format !== 'loki') throw new Error(`SATVACH_LOGS_FORMAT="${format}" must be jsonline (VictoriaLogs) or loki (Grafana Loki's push API)`);
   const url = env.SATVACH_LOGS_PUSH_URL ?? 'http://victorialogs:9428';

@@ -18,6 +18,7 @@ export interface ComposeUpOptions {
   backendImage?: string;
   edgeImage?: string;
   backupImage?: string;
+  logsShipperImage?: string;
   releaseManifest?: string;
   buildConfiguration?: string;
   timeoutSeconds: number;
@@ -29,9 +30,14 @@ export interface ComposeUpOptions {
  * `--releaseManifest` (CD's, so production runs exactly what was pushed), else built now through the
  * project's docker-build target — except when a release is given: a host running a release never
  * builds, so an image the release does not list must be named. The backup image only when the
- * backup profile runs.
+ * backup profile runs, the log shipper's only with the logging profile.
  */
-const OPTION_OF: Record<string, string> = { SATVACH_BACKEND_IMAGE: '--backendImage', SATVACH_EDGE_IMAGE: '--edgeImage', SATVACH_BACKUP_IMAGE: '--backupImage' };
+const OPTION_OF: Record<string, string> = {
+  SATVACH_BACKEND_IMAGE: '--backendImage',
+  SATVACH_EDGE_IMAGE: '--edgeImage',
+  SATVACH_BACKUP_IMAGE: '--backupImage',
+  SATVACH_LOGS_SHIPPER_IMAGE: '--logsShipperImage',
+};
 
 async function resolveImages(options: ComposeUpOptions, context: ExecutorContext) {
   const release = options.releaseManifest === undefined ? undefined : loadReleaseManifest(resolve(context.root, options.releaseManifest));
@@ -39,6 +45,7 @@ async function resolveImages(options: ComposeUpOptions, context: ExecutorContext
     { project: 'backend', variable: 'SATVACH_BACKEND_IMAGE', given: options.backendImage },
     { project: 'frontend', variable: 'SATVACH_EDGE_IMAGE', given: options.edgeImage },
     ...((options.profiles ?? []).includes('backup') ? [{ project: 'backup-image', variable: 'SATVACH_BACKUP_IMAGE', given: options.backupImage }] : []),
+    ...((options.profiles ?? []).includes('logging') ? [{ project: 'logs-shipper-image', variable: 'SATVACH_LOGS_SHIPPER_IMAGE', given: options.logsShipperImage }] : []),
   ];
   const images: Record<string, string> = {};
   for (const { project, variable, given } of wanted) {
@@ -56,7 +63,7 @@ async function resolveImages(options: ComposeUpOptions, context: ExecutorContext
     const manifest = await readImageManifest(imageManifestPath(context.root, project));
     images[variable] = `${manifest.image}:${manifest.tags[0]}`;
   }
-  return images as { SATVACH_BACKEND_IMAGE: string; SATVACH_EDGE_IMAGE: string; SATVACH_BACKUP_IMAGE?: string };
+  return images as { SATVACH_BACKEND_IMAGE: string; SATVACH_EDGE_IMAGE: string; SATVACH_BACKUP_IMAGE?: string; SATVACH_LOGS_SHIPPER_IMAGE?: string };
 }
 
 /** Redraws the table in place on a terminal; elsewhere (CI logs) prints it when a state changes. */
