@@ -110,6 +110,7 @@ export default async function composeUp(options: ComposeUpOptions, context: Exec
       logger.info(`  API     ${origin}/api/v1/places/nearby?lat=18.5204&lon=73.8567`);
       // /health/ready answers loopback callers only; through a published port the peer is Docker's.
       logger.info(`  health  ${origin}/health`);
+      if ((options.profiles ?? []).includes('logging')) logger.info(`  logs    npx nx run stack:logs --since=15m  (web UI http://127.0.0.1:${env.SATVACH_LOGS_PORT}/select/vmui/)`);
       logger.info('Stop it with `npx nx run stack:down` (the data stays; add --removeVolumes to delete it).');
     });
     return { success: true };
