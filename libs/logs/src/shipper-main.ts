@@ -42,3 +42,5 @@ await ship({
   },
 });
 log({ level: 'info', event: 'stopped' });
+// Idle keep-alive sockets to the store would hold the process for a while after SIGTERM.
+process.exit(0);

@@ -97,7 +97,7 @@ export async function ship(options: ShipperOptions): Promise<void> {
         // A stopped container is read once to its end; it is followed again only once it runs again.
         for (const container of containers) {
           if (container.running) ended.delete(container.id);
-          if (!followed.has(container.id) && !ended.has(container.id)) void follow(container);
+          if (!followed.has(container.id) && !ended.has(container.id) && !options.signal.aborted) void follow(container);
         }
         options.onAlive?.();
       } catch (error) {
@@ -163,9 +163,10 @@ export async function ship(options: ShipperOptions): Promise<void> {
   const discovery = discover();
   const flushing = flushLoop();
   await new Promise<void>((resolve) => options.signal.addEventListener('abort', () => resolve(), { once: true }));
+  // Discovery first, so that no follower starts after the others were told to stop.
+  await discovery;
   for (const controller of followed.values()) controller.abort();
   for (const wake of roomWaiters) wake();
-  await discovery;
   stopping = true;
   stopRetrying.abort();
   dataWaiter?.();
