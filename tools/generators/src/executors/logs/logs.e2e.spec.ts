@@ -67,8 +67,11 @@ describe('all logs in one place (logging profile)', () => {
 
     const { exitCode, output } = await nx(['run', 'stack:logs', `--request-id=${requestId}`]);
     expect(exitCode, output).toBe(0);
-    // nx may prefix the lines with the project; each line itself starts at its timestamp.
-    const printed = output.split('\n').filter((line) => line.includes(requestId)).map((line) => /\d{4}-\d\d-\d\dT\S+Z\s.*$/.exec(line)?.[0] ?? line);
+    // The log lines, not nx's echo of the command; nx may prefix them, each starts at its timestamp.
+    const printed = output
+      .split('\n')
+      .map((line) => /\d{4}-\d\d-\d\dT\S+Z\s.*$/.exec(line)?.[0])
+      .filter((line): line is string => line !== undefined && line.includes(requestId));
     expect(printed).toHaveLength(2);
     const expected = entries.map((entry) =>
       entry.service === 'backend'
