@@ -104,6 +104,18 @@ ensure_base_images() {
     rm -rf "$ctx"
   fi
   build_local satvach-local/postgis:15-3 docker/local-base/postgis
+  if ! image_exists satvach-local/victoria-logs:v1.52.1; then
+    # The binary setup.sh builds from the Go module proxy (build_go_tool victoria-logs v1.52.1).
+    local binary="${SATVACH_TOOLS_DIR:-$HOME/.cache/satvach/tools}/victoria-logs-v1.52.1/victoria-logs"
+    if [ ! -x "$binary" ]; then
+      log "missing $binary: run npm run setup (it builds VictoriaLogs with Go) before the harness"; exit 1
+    fi
+    local ctx="$state_dir/victoria-logs-context"
+    rm -rf "$ctx"; mkdir -p "$ctx"
+    cp docker/local-base/victoria-logs/Dockerfile "$binary" "$ctx/"
+    build_local satvach-local/victoria-logs:v1.52.1 "$ctx"
+    rm -rf "$ctx"
+  fi
   build_local satvach-local/s3rver:3.7.1 docker/local-base/s3rver --secret id=extra_ca,src=/etc/ssl/certs/ca-certificates.crt
 }
 

@@ -54,6 +54,11 @@ MAILPIT_VERSION=v1.33.1
 build_go_tool mailpit "$MAILPIT_VERSION" github.com/axllent/mailpit
 step_done "mailpit $MAILPIT_VERSION"
 
+# VictoriaLogs: the log store of the `logging` profile (local image) and of libs/logs' tests.
+VICTORIA_LOGS_VERSION=v1.52.1
+build_go_tool victoria-logs "$VICTORIA_LOGS_VERSION" github.com/VictoriaMetrics/VictoriaLogs/app/victoria-logs
+step_done "victoria-logs $VICTORIA_LOGS_VERSION"
+
 bash apps/backend/scripts/setup-venv.sh
 step_done "backend virtualenv"
 bash tools/scripts/setup-moto.sh

@@ -101,7 +101,7 @@ describe('the exact image set on real git history', () => {
     expect(result.images[0]?.reasons).toEqual(['.dockerignore changed: apps/backend/.dockerignore']);
   });
 
-  it('the root package-lock.json → Nx 23 marks EVERY project affected; the images whose npm ci reads the lock (frontend, backup) are rebuilt, not the backend', async () => {
+  it('the root package-lock.json → Nx 23 marks EVERY project affected; the images whose npm ci reads the lock (frontend, backup, log shipper) are rebuilt, not the backend', async () => {
     const result = await imagesAfter('package-lock.json');
     const { stdout } = await import('@satvach/exec').then(({ run }) =>
       run({ file: `${copy.root}/node_modules/.bin/nx`, args: ['show', 'projects', '--json'], cwd: copy.root, env: { NX_DAEMON: 'false' } }, { quiet: true }),
@@ -121,6 +121,12 @@ describe('the exact image set on real git history', () => {
         context: '.',
         reasons: ['npm lockfile changed: package-lock.json lies inside the build context and Nx marks frontend affected by it'],
       },
+      {
+        project: 'logs-shipper-image',
+        dockerfile: 'docker/monitoring/logging/Dockerfile',
+        context: '.',
+        reasons: ['npm lockfile changed: package-lock.json lies inside the build context and Nx marks logs-shipper-image affected by it'],
+      },
     ]);
     expect(result.skipped.map((s) => s.project)).toEqual(['backend']);
     expect(result.skipped[0]?.reason).toContain('; changed: package-lock.json)');
@@ -135,6 +141,18 @@ describe('the exact image set on real git history', () => {
         dockerfile: 'docker/backup/Dockerfile',
         context: '.',
         reasons: ['depends on affected backup: backup-image → backup (implicit); changed libs/backup/src/job.ts'],
+      },
+    ]);
+  });
+
+  it('libs/logs source → the log shipper image only (it runs the library)', async () => {
+    const result = await imagesAfter('libs/logs/src/shipper.ts');
+    expect(result.images).toEqual([
+      {
+        project: 'logs-shipper-image',
+        dockerfile: 'docker/monitoring/logging/Dockerfile',
+        context: '.',
+        reasons: ['depends on affected logs: logs-shipper-image → logs (implicit); changed libs/logs/src/shipper.ts'],
       },
     ]);
   });
@@ -244,6 +262,7 @@ describe('bad input on real history', () => {
       ['backend', [reason]],
       ['backup-image', [reason]],
       ['frontend', [reason]],
+      ['logs-shipper-image', [reason]],
     ]);
   });
 

@@ -158,6 +158,19 @@ describe('loadStackEnv', () => {
     expect(withoutProfile.env.SATVACH_BACKUP_IMAGE).toBeUndefined();
   });
 
+  it('logging: retention, disk cap, format and push URL checked with the key named; the shipper image only pinned, and only with the profile', () => {
+    const load = (extra: string, profiles = ['logging']) => loadStackEnv({ envFile: write('.env', `${VALID}${extra}`), processEnv: {}, profiles });
+    expect(load('').env).toMatchObject({ SATVACH_LOGS_RETENTION: '30d', SATVACH_LOGS_MAX_DISK: '5GiB', SATVACH_LOGS_FORMAT: 'jsonline', SATVACH_LOGS_PUSH_URL: 'http://victorialogs:9428' });
+    expect(problemsOf(() => load('SATVACH_LOGS_RETENTION=12h\nSATVACH_LOGS_MAX_DISK=5G\nSATVACH_LOGS_FORMAT=gelf\nSATVACH_LOGS_PUSH_URL=victorialogs:9428\n'))).toEqual([
+      'SATVACH_LOGS_RETENTION: a whole number of days, weeks, months or years such as 30d, 4w, 6M or 1y (VictoriaLogs keeps at least 1d)',
+      'SATVACH_LOGS_MAX_DISK: a size such as 512MiB, 5GiB or 1TiB',
+      "SATVACH_LOGS_FORMAT: jsonline (VictoriaLogs) or loki (Grafana Loki's push API)",
+      'SATVACH_LOGS_PUSH_URL: an http(s) URL such as http://victorialogs:9428 or http://loki:3100',
+    ]);
+    expect(problemsOf(() => load('SATVACH_LOGS_SHIPPER_IMAGE=ghcr.io/satvach/logs-shipper:latest\n'))[0]).toMatch(/^SATVACH_LOGS_SHIPPER_IMAGE: .*pin it by digest/);
+    expect(load('SATVACH_LOGS_SHIPPER_IMAGE=ghcr.io/satvach/logs-shipper:latest\n', []).env.SATVACH_LOGS_SHIPPER_IMAGE).toBeUndefined();
+  });
+
   it('refuses the tunnel profile unless the edge is told it sits behind the tunnel', () => {
     const envFile = write('.env', `${VALID}TUNNEL_TOKEN=${'t'.repeat(40)}\n`);
     expect(problemsOf(() => loadStackEnv({ envFile, processEnv: {}, profiles: ['tunnel'] }))).toEqual([

@@ -122,6 +122,14 @@ export const StackEnvSchema = z.object({
   SATVACH_BACKUP_REPLICA_S3_ACCESS_KEY_ID: z.string().min(3, 'the replica provider\'s access key id').optional(),
   SATVACH_BACKUP_REPLICA_S3_SECRET_ACCESS_KEY: z.string().min(8, 'at least 8 characters').optional(),
   SATVACH_BACKUP_REPLICA_S3_FORCE_PATH_STYLE: bool.default('true'),
+  // The logging profile (docker/monitoring/logging/README.md): VictoriaLogs and the log shipper.
+  SATVACH_VICTORIALOGS_IMAGE: imageRef.optional(),
+  SATVACH_LOGS_SHIPPER_IMAGE: pinnedImageRef.optional(),
+  SATVACH_LOGS_RETENTION: z.string().regex(/^([1-9]\d*d|[1-9]\d*w|[1-9]\d*M|[1-9]\d*y)$/, 'a whole number of days, weeks, months or years such as 30d, 4w, 6M or 1y (VictoriaLogs keeps at least 1d)').default('30d'),
+  SATVACH_LOGS_MAX_DISK: z.string().regex(/^[1-9]\d*(MiB|GiB|TiB|MB|GB|TB)$/, 'a size such as 512MiB, 5GiB or 1TiB').default('5GiB'),
+  SATVACH_LOGS_PORT: port.default(9428),
+  SATVACH_LOGS_FORMAT: z.enum(['jsonline', 'loki'], { message: 'jsonline (VictoriaLogs) or loki (Grafana Loki\'s push API)' }).default('jsonline'),
+  SATVACH_LOGS_PUSH_URL: z.url({ protocol: /^https?$/, message: 'an http(s) URL such as http://victorialogs:9428 or http://loki:3100' }).default('http://victorialogs:9428'),
   SATVACH_DEPLOY_DIR: z.string().regex(/^\/[A-Za-z0-9/._-]*$/, 'an absolute path such as /var/lib/satvach/deploy').default('/var/lib/satvach/deploy'),
   // Alert receivers (libs/monitoring): formats checked always, presence only with the monitoring profile.
   ...alertEnvShape,
@@ -231,6 +239,7 @@ export function loadStackEnv(input: LoadStackEnvInput): LoadedStackEnv {
   for (const key of Object.keys(merged)) if (merged[key] === '') delete merged[key];
   // Only the backup profile runs that image; an older .env's moving default must not stop the rest.
   if (!input.profiles?.includes('backup')) delete merged.SATVACH_BACKUP_IMAGE;
+  if (!input.profiles?.includes('logging')) delete merged.SATVACH_LOGS_SHIPPER_IMAGE;
 
   const parsed = StackEnvSchema.safeParse(merged);
   if (!parsed.success) {

@@ -32,7 +32,7 @@ export interface StackUpRequest extends StackRef {
   exampleFile: string;
   processEnv: Readonly<Record<string, string | undefined>>;
   /** Images the stack runs; the executor builds them or takes them from options. */
-  images: { SATVACH_BACKEND_IMAGE: string; SATVACH_EDGE_IMAGE: string; SATVACH_BACKUP_IMAGE?: string };
+  images: { SATVACH_BACKEND_IMAGE: string; SATVACH_EDGE_IMAGE: string; SATVACH_BACKUP_IMAGE?: string; SATVACH_LOGS_SHIPPER_IMAGE?: string };
   hostNetwork: boolean;
   timeoutMs: number;
   randomSecret: () => string;

@@ -29,6 +29,7 @@ export interface ComposeUpOptions {
   backendImage?: string;
   edgeImage?: string;
   backupImage?: string;
+  logsShipperImage?: string;
   releaseManifest?: string;
   buildConfiguration?: string;
   timeoutSeconds?: number;
@@ -40,9 +41,14 @@ export interface ComposeUpOptions {
  * `--releaseManifest` (CD's, so production runs exactly what was pushed), else built now through the
  * project's docker-build target — except when a release is given: a host running a release never
  * builds, so an image the release does not list must be named. The backup image only when the
- * backup profile runs.
+ * backup profile runs, the log shipper's only with the logging profile.
  */
-const OPTION_OF: Record<string, string> = { SATVACH_BACKEND_IMAGE: '--backendImage', SATVACH_EDGE_IMAGE: '--edgeImage', SATVACH_BACKUP_IMAGE: '--backupImage' };
+const OPTION_OF: Record<string, string> = {
+  SATVACH_BACKEND_IMAGE: '--backendImage',
+  SATVACH_EDGE_IMAGE: '--edgeImage',
+  SATVACH_BACKUP_IMAGE: '--backupImage',
+  SATVACH_LOGS_SHIPPER_IMAGE: '--logsShipperImage',
+};
 
 async function resolveImages(options: ComposeUpOptions, context: ExecutorContext) {
   const release = options.releaseManifest === undefined ? undefined : loadReleaseManifest(resolve(context.root, options.releaseManifest));
@@ -50,6 +56,7 @@ async function resolveImages(options: ComposeUpOptions, context: ExecutorContext
     { project: 'backend', variable: 'SATVACH_BACKEND_IMAGE', given: options.backendImage },
     { project: 'frontend', variable: 'SATVACH_EDGE_IMAGE', given: options.edgeImage },
     ...((options.profiles ?? COMPOSE_UP_DEFAULTS.profiles).includes('backup') ? [{ project: 'backup-image', variable: 'SATVACH_BACKUP_IMAGE', given: options.backupImage }] : []),
+    ...((options.profiles ?? COMPOSE_UP_DEFAULTS.profiles).includes('logging') ? [{ project: 'logs-shipper-image', variable: 'SATVACH_LOGS_SHIPPER_IMAGE', given: options.logsShipperImage }] : []),
   ];
   const images: Record<string, string> = {};
   for (const { project, variable, given } of wanted) {
@@ -67,7 +74,7 @@ async function resolveImages(options: ComposeUpOptions, context: ExecutorContext
     const manifest = await readImageManifest(imageManifestPath(context.root, project));
     images[variable] = `${manifest.image}:${manifest.tags[0]}`;
   }
-  return images as { SATVACH_BACKEND_IMAGE: string; SATVACH_EDGE_IMAGE: string; SATVACH_BACKUP_IMAGE?: string };
+  return images as { SATVACH_BACKEND_IMAGE: string; SATVACH_EDGE_IMAGE: string; SATVACH_BACKUP_IMAGE?: string; SATVACH_LOGS_SHIPPER_IMAGE?: string };
 }
 
 /** Redraws the table in place on a terminal; elsewhere (CI logs) prints it when a state changes. */
@@ -115,6 +122,7 @@ export default async function composeUp(given: ComposeUpOptions, context: Execut
       logger.info(`  API     ${origin}/api/v1/places/nearby?lat=18.5204&lon=73.8567`);
       // /health/ready answers loopback callers only; through a published port the peer is Docker's.
       logger.info(`  health  ${origin}/health`);
+      if ((options.profiles ?? []).includes('logging')) logger.info(`  logs    npx nx run stack:logs --since=15m  (web UI http://127.0.0.1:${env.SATVACH_LOGS_PORT}/select/vmui/)`);
       logger.info('Stop it with `npx nx run stack:down` (the data stays; add --removeVolumes to delete it).');
     });
     return { success: true };
