@@ -61,8 +61,9 @@ suite('run: streaming and capture', () => {
   it('durationMs covers the child\'s whole life, as the child itself measured it', async () => {
     // The child reports its own uptime just before exiting; it started after run() began timing and
     // exits before run() stops, so durationMs can only be larger — however slow the machine is.
-    const result = await run(nodeScript('setTimeout(() => console.log(Math.floor(performance.now())), 50)'), { quiet: true });
+    const result = await run(nodeScript('setTimeout(() => process.stdout.write(String(Math.floor(performance.now()))), 50)'), { quiet: true });
     const childUptimeMs = Number(result.stdout);
+    if (Number.isNaN(childUptimeMs)) throw new Error(`the child printed ${JSON.stringify(result.stdout)}, not its uptime`);
     expect(childUptimeMs).toBeGreaterThanOrEqual(50);
     expect(result.durationMs).toBeGreaterThanOrEqual(childUptimeMs);
   });
