@@ -12,7 +12,7 @@ import { parseArgs } from 'node:util';
 import { CommandFailedError, run } from '@satvach/exec';
 import { restore, silentLogger } from '@satvach/backup';
 import { seedPlaces, startServices } from '@satvach/backup/testing';
-import { freePort } from '@satvach/backup/testing/moto';
+import { freePort } from '@satvach/exec/testing';
 import { report, type BenchRow } from '../report.ts';
 
 const workspaceRoot = process.cwd();

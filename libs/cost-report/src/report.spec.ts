@@ -13,8 +13,9 @@ import { OUTSIDE_CONTAINERS } from './cost.ts';
 import { smtpSettingsFrom } from './email.ts';
 import { type Month } from './month.ts';
 import { costReport, type CostReportResult } from './report.ts';
-import { startMailpit } from './testing/mailpit.ts';
-import { freePort, startBackfilledPrometheus, type RunningPrometheus } from './testing/prometheus.ts';
+import { startMailpit } from '@satvach/monitoring/testing';
+import { freePort } from '@satvach/exec/testing';
+import { startBackfilledPrometheus, type RunningPrometheus } from './testing/prometheus.ts';
 import { NOV, NOW, OCT, PLANS, PRICES, STEP_MS, syntheticHistory } from './testing/scenario.ts';
 import { type Series } from './testing/synthetic.ts';
 
@@ -279,9 +280,9 @@ describe('cost report: email through a real SMTP server (Mailpit)', () => {
     );
 
   it('arrives with the HTML page as the body, the Markdown as the text part, and the page attached', async () => {
-    const mailpit = await startMailpit(user, password);
+    const mailpit = await startMailpit({ user, password });
     try {
-      const sent = await costReport({ month: '2026-11', prometheusUrl: prometheus.url, pricesFile, outputDir: join(dir, 'mail-out'), now: NOW, smtp: env(mailpit.smtp) });
+      const sent = await costReport({ month: '2026-11', prometheusUrl: prometheus.url, pricesFile, outputDir: join(dir, 'mail-out'), now: NOW, smtp: env(mailpit.smtpHost) });
       const list = (await (await fetch(`${mailpit.api}/api/v1/messages`)).json()) as { messages: { ID: string; Subject: string; To: { Address: string }[]; From: { Address: string } }[] };
       expect(list.messages).toHaveLength(1);
       const [summary] = list.messages;
@@ -302,14 +303,14 @@ describe('cost report: email through a real SMTP server (Mailpit)', () => {
   });
 
   it('a wrong password is refused by the server and the error names the server, never the password', async () => {
-    const mailpit = await startMailpit(user, password);
+    const mailpit = await startMailpit({ user, password });
     try {
       const wrong = 'wrong-Secret-0815';
-      const failure = await costReport({ month: '2026-11', prometheusUrl: prometheus.url, pricesFile, outputDir: join(dir, 'mail-out-2'), now: NOW, smtp: env(mailpit.smtp, wrong) }).then(
+      const failure = await costReport({ month: '2026-11', prometheusUrl: prometheus.url, pricesFile, outputDir: join(dir, 'mail-out-2'), now: NOW, smtp: env(mailpit.smtpHost, wrong) }).then(
         () => undefined,
         (error: unknown) => error as Error,
       );
-      expect(failure?.message).toMatch(new RegExp(`^cannot email the cost report through ${mailpit.smtp.replace(/\./g, '\\.')}: .*(auth|Auth|535)`));
+      expect(failure?.message).toMatch(new RegExp(`^cannot email the cost report through ${mailpit.smtpHost.replace(/\./g, '\\.')}: .*(auth|Auth|535)`));
       expect(failure?.message).not.toContain(wrong);
       const list = (await (await fetch(`${mailpit.api}/api/v1/messages`)).json()) as { messages: unknown[] };
       expect(list.messages).toHaveLength(0);

@@ -4,7 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pushRequest } from './sink.ts';
 import { queryLogs } from './query.ts';
 import { toRecord } from './record.ts';
-import { freePort, startVictoriaLogs, type VictoriaLogs } from './testing/victorialogs.ts';
+import { freePort } from '@satvach/exec/testing';
+import { startVictoriaLogs, type VictoriaLogs } from './testing/victorialogs.ts';
 
 let store: VictoriaLogs;
 const now = Date.now();

@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { withRetry } from '@satvach/image';
+import { withRetry } from '@satvach/exec';
 import { type CursorFile } from './cursor.ts';
 import { type ContainerInfo, type LogSource } from './docker-api.ts';
 import { type LogRecord, toRecord } from './record.ts';

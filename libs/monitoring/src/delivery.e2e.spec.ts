@@ -4,9 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { RULES_DIR } from './rules.ts';
 import { alertmanagerAlerts, postAlert, startPipeline, type Pipeline } from './testing/pipeline.ts';
-import { waitFor } from './testing/receivers.ts';
 import { ALERT_EMAIL_TO, countNotifications, waitForNotifications } from './testing/sinks.ts';
-import { freePort } from '@satvach/backup/testing/moto';
+import { freePort, waitFor } from '@satvach/exec/testing';
 
 describe('DatabaseDown delivered by email, Slack and SMS, then resolved (real Prometheus, Alertmanager, postgres_exporter, PostgreSQL)', () => {
   let pipeline: Pipeline;

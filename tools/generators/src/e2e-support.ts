@@ -60,11 +60,7 @@ export function readManifest(project: string) {
   };
 }
 
-export async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
-  const value = await pollUntil(() => probe().catch(() => undefined), { timeoutMs, intervalMs: 250 });
-  if (value === undefined) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-  return value;
-}
+export { waitFor } from '@satvach/exec/testing';
 
 /**
  * A container's environment as a 0600 `--env-file`: secrets never go on a `docker run -e KEY=value`

@@ -3,11 +3,11 @@
 // versions on the Go module proxy). Provisioned like docker/minio/init.sh — same policy files — while
 // moto still lets requests through unauthenticated, then switched to checking every request.
 import { existsSync, readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { CommandFailedError, pollUntil, run } from '@satvach/exec';
 import { workspaceRoot } from './services.ts';
+import { freePort } from '@satvach/exec/testing';
 
 export const POLICY_DIR = join(workspaceRoot, 'docker/minio/policies');
 /** The identities of docker/minio/init.sh: policy file name → what it may do. */
@@ -45,14 +45,6 @@ function motoDir(): string {
     throw new Error(`moto ${motoVersion()} is not installed in ${dir}: run \`bash tools/scripts/setup-moto.sh\` (or \`npm run setup\`); it needs python3 with venv and PyPI`);
   }
   return dir;
-}
-
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
 }
 
 async function waitReady(endpoint: string, exited: () => boolean): Promise<void> {

@@ -1,3 +1,2 @@
-export { startMailpit, type RunningMailpit } from './mailpit.ts';
-export { freePort, startBackfilledPrometheus, type RunningPrometheus } from './prometheus.ts';
+export { startBackfilledPrometheus, type RunningPrometheus } from './prometheus.ts';
 export { NOV, NOW, OCT, PRICES, syntheticHistory } from './scenario.ts';

@@ -1,10 +1,10 @@
 // Test harness: Debian's Prometheus on 127.0.0.1 with a private data dir, backfilled from OpenMetrics
 // text by promtool (`tsdb create-blocks-from openmetrics`), the way an operator backfills history.
 import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CommandFailedError, CommandStartError, run } from '@satvach/exec';
+import { freePort, waitFor } from '@satvach/exec/testing';
 
 export interface RunningPrometheus {
   readonly url: string;
@@ -12,14 +12,6 @@ export interface RunningPrometheus {
 }
 
 const INSTALL = 'install Debian\'s prometheus (2.42, with promtool): `apt-get install prometheus`, or `npm run setup`';
-
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 async function tool(file: string, args: string[]): Promise<string> {
   try {
@@ -77,17 +69,14 @@ export async function startBackfilledPrometheus(openMetrics: string): Promise<Ru
       },
     );
     void done.then(() => (exited = true), () => (exited = true));
-    const deadline = Date.now() + 60_000;
-    for (;;) {
-      if (exited) {
-        await done;
-        throw new Error(`prometheus exited before it was ready on ${url}`);
-      }
-      const ready = await fetch(`${url}/-/ready`).then((response) => response.ok, () => false);
-      if (ready) return { url, stop };
-      if (Date.now() > deadline) throw new Error(`prometheus was not ready on ${url} within 60 s`);
-      await new Promise((resolve) => setTimeout(resolve, 200));
-    }
+    await waitFor(`prometheus ready on ${url}`, async () => {
+      if (exited) throw new Error('exited');
+      return (await fetch(`${url}/-/ready`)).ok || undefined;
+    }, 60_000, 200).catch(async (error: Error) => {
+      if (exited) await done;
+      throw exited ? new Error(`prometheus exited before it was ready on ${url}`) : error;
+    });
+    return { url, stop };
   } catch (error) {
     await stop();
     throw error;

@@ -1,11 +1,11 @@
 // Test harness: a real VictoriaLogs (the binary tools/scripts/setup.sh builds) on loopback, with a
 // data dir of its own; it can be stopped and started again on the same port and data.
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { createServer, type AddressInfo } from 'node:net';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { run } from '@satvach/exec';
+import { freePort } from '@satvach/exec/testing';
 
 export const VICTORIA_LOGS_VERSION = 'v1.52.1';
 
@@ -17,14 +17,6 @@ export function victoriaLogsBinary(): string {
     throw new Error(`VictoriaLogs ${VICTORIA_LOGS_VERSION} is missing at ${binary}: run \`npm run setup\` (it builds it with Go), or set SATVACH_VICTORIA_LOGS_BIN`);
   }
   return binary;
-}
-
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
 }
 
 export interface VictoriaLogs {

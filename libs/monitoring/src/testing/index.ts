@@ -7,7 +7,6 @@ export {
   startMailpit,
   startSlackReceiver,
   startSns,
-  waitFor,
   type Background,
   type Mailpit,
   type SlackPayload,

@@ -7,11 +7,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { secret } from '@satvach/exec';
 import { type Services, startServices } from '@satvach/backup/testing';
-import { freePort } from '@satvach/backup/testing/moto';
+import { freePort, waitFor } from '@satvach/exec/testing';
 import { stringify } from 'yaml';
 import { renderAlertmanagerConfig, writeAlertmanagerFiles } from '../alertmanager.ts';
 import { RULES_DIR, yamlFiles } from '../rules.ts';
-import { background, type Background, waitFor } from './receivers.ts';
+import { background, type Background } from './receivers.ts';
 import { alertEnvFor, type AlertSinks, startAlertSinks } from './sinks.ts';
 
 export interface Pipeline {

@@ -2,26 +2,16 @@
 // server with an HTTP API), an HTTP server that accepts what Slack's incoming webhooks accept, and
 // moto's SNS (the API Alertmanager's sns_configs call) with an SMS subscription on the topic.
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage } from 'node:http';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CommandFailedError, run } from '@satvach/exec';
-import { freePort, motoVersion } from '@satvach/backup/testing/moto';
+import { motoVersion } from '@satvach/backup/testing/moto';
+import { freePort, waitFor } from '@satvach/exec/testing';
 
 export const MAILPIT_VERSION = 'v1.33.1';
 const toolsDir = () => process.env.SATVACH_TOOLS_DIR ?? join(homedir(), '.cache/satvach/tools');
-
-/** Polls `probe` until it gives a value; the error names what was awaited. */
-export async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 60_000, intervalMs = 200): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe().catch(() => undefined);
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, intervalMs));
-  }
-}
 
 export interface Background {
   /** Stops the process (SIGTERM) and waits for it. */
@@ -78,12 +68,18 @@ export function mailpitBinary(): string {
   return binary;
 }
 
-/** Mailpit accepting any SMTP login without TLS (Alertmanager's PLAIN auth is allowed to 127.0.0.1). */
-export async function startMailpit(): Promise<Mailpit> {
+/**
+ * Mailpit on 127.0.0.1 without TLS (PLAIN auth is allowed to loopback): accepting any SMTP login, or
+ * with `auth` only that user and password (a wrong one is refused, as a real server would).
+ */
+export async function startMailpit(auth?: { user: string; password: string }): Promise<Mailpit> {
   const binary = mailpitBinary();
   const [smtpPort, httpPort] = [await freePort(), await freePort()];
   const dir = mkdtempSync(join(tmpdir(), 'satvach-mailpit-'));
-  const process = background(binary, ['--smtp', `127.0.0.1:${smtpPort}`, '--listen', `127.0.0.1:${httpPort}`, '--database', join(dir, 'mailpit.db'), '--smtp-auth-accept-any', '--smtp-auth-allow-insecure', '--quiet']);
+  const authFile = join(dir, 'smtp-auth');
+  if (auth) writeFileSync(authFile, `${auth.user}:${auth.password}\n`, { mode: 0o600 });
+  const authArgs = auth ? ['--smtp-auth-file', authFile] : ['--smtp-auth-accept-any'];
+  const process = background(binary, ['--smtp', `127.0.0.1:${smtpPort}`, '--listen', `127.0.0.1:${httpPort}`, '--database', join(dir, 'mailpit.db'), ...authArgs, '--smtp-auth-allow-insecure', '--quiet', '--disable-version-check']);
   const api = `http://127.0.0.1:${httpPort}`;
   const stop = async () => {
     await process.stop();

@@ -1,7 +1,8 @@
 // The three delivery channels together: the alert env that points Alertmanager at them, and a wait for
 // one alert's notification on each channel. The stack e2e reuses this with the stack's Alertmanager.
 import { randomBytes } from 'node:crypto';
-import { type Mailpit, type SlackReceiver, type SnsStandIn, startMailpit, startSlackReceiver, startSns, waitFor } from './receivers.ts';
+import { type Mailpit, type SlackReceiver, type SnsStandIn, startMailpit, startSlackReceiver, startSns } from './receivers.ts';
+import { waitFor } from '@satvach/exec/testing';
 
 export const CHANNELS = ['email', 'slack', 'sms'] as const;
 export type Channel = (typeof CHANNELS)[number];

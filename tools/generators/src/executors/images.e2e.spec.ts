@@ -3,12 +3,12 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { request } from 'node:http';
-import { createServer } from 'node:net';
 import { execa } from 'execa';
 import { workspaceRoot } from '@nx/devkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readEnvFile } from '@satvach/exec';
 import { containerEnvFile, docker, harness, nx, readManifest, requireHarness, waitFor } from '../e2e-support.ts';
+import { freePort } from '@satvach/exec/testing';
 
 // `nx run <project>:docker-push` for real: the local base images, the engine and the registry on
 // 127.0.0.1:5000 from tools/scripts/docker-harness.sh, and the backend's own PostGIS + S3 devtools.
@@ -256,16 +256,6 @@ async function accessLog(container: string): Promise<Map<string, string>> {
     .filter((line) => line.startsWith('{'))
     .map((line) => JSON.parse(line) as { request_id: string; remote: string });
   return new Map(entries.map((entry) => [entry.request_id, entry.remote]));
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-    server.on('error', reject);
-  });
 }
 
 /** The edge image behind the tunnel, proxying to the real backend (run from its venv against the

@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { logger } from '@nx/devkit';
 import { afterAll, describe, expect, it, vi } from 'vitest';
-import { PRICES, startBackfilledPrometheus, startMailpit, syntheticHistory } from '@satvach/cost-report/testing';
+import { PRICES, startBackfilledPrometheus, syntheticHistory } from '@satvach/cost-report/testing';
+import { startMailpit } from '@satvach/monitoring/testing';
 import costReportExecutor, { alertSmtpEnv } from './executor.ts';
 import { contextFor } from '../executor-testing.ts';
 
@@ -47,10 +48,10 @@ describe('cost-report executor', () => {
 
   it('with --email, writes the report and mails it with the SMTP login from the env file (real Prometheus and Mailpit)', async () => {
     const prometheus = await startBackfilledPrometheus(syntheticHistory().openMetrics);
-    const mailpit = await startMailpit('reporter', 'env-file-Secret-99');
+    const mailpit = await startMailpit({ user: 'reporter', password: 'env-file-Secret-99' });
     try {
       const envFile = join(dir, 'smtp.env');
-      writeFileSync(envFile, [`SATVACH_ALERT_SMTP_HOST=${mailpit.smtp}`, 'SATVACH_ALERT_SMTP_USER=reporter', 'SATVACH_ALERT_SMTP_PASSWORD=env-file-Secret-99', 'SATVACH_ALERT_SMTP_REQUIRE_TLS=false', 'SATVACH_ALERT_EMAIL_FROM=satvach@example.test', 'SATVACH_ALERT_EMAIL_TO=ops@example.test', ''].join('\n'));
+      writeFileSync(envFile, [`SATVACH_ALERT_SMTP_HOST=${mailpit.smtpHost}`, 'SATVACH_ALERT_SMTP_USER=reporter', 'SATVACH_ALERT_SMTP_PASSWORD=env-file-Secret-99', 'SATVACH_ALERT_SMTP_REQUIRE_TLS=false', 'SATVACH_ALERT_EMAIL_FROM=satvach@example.test', 'SATVACH_ALERT_EMAIL_TO=ops@example.test', ''].join('\n'));
       const pricesFile = join(dir, 'prices.json');
       writeFileSync(pricesFile, JSON.stringify(PRICES));
       const outputDir = join(dir, 'report');
