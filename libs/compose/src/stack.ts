@@ -4,6 +4,7 @@ import { CommandFailedError, type RunFn } from '@satvach/exec';
 import { composeArgv, type ComposeProject, detectComposeFlavor } from './argv.ts';
 import { appendSecrets, ensureEnvFile, loadStackEnv, missingSecrets, type StackEnv } from './env.ts';
 import { toHostNetwork } from './host-network.ts';
+import { monitoringDirPath, renderMonitoringFiles, writeMonitoringFiles } from './monitoring.ts';
 import { type ContainerState, judge, planFromConfig, renderTable, type ServiceStatus } from './status.ts';
 
 export interface StackOutput {
@@ -96,7 +97,8 @@ export async function stackUp(request: StackUpRequest, run: RunFn, out: StackOut
     appendSecrets(request.envFile, added);
     out.info(`added generated ${Object.keys(added).join(', ')} to ${request.envFile} (new since it was created)`);
   }
-  const env = { ...loaded.composeEnv, ...request.images };
+  const monitoringDir = monitoringDirPath(request.stateDir, request.projectName);
+  const env = { ...loaded.composeEnv, ...request.images, SATVACH_MONITORING_DIR: monitoringDir };
   const secrets = loaded.secrets;
 
   const flavor = await detectComposeFlavor(run, request.docker);
@@ -107,6 +109,7 @@ export async function stackUp(request: StackUpRequest, run: RunFn, out: StackOut
   const plan = planFromConfig(rendered, request.profiles);
   const configFile = renderedConfigPath(request.stateDir, request.projectName);
   writePrivateFile(configFile, request.hostNetwork ? toHostNetwork(rendered) : rendered);
+  if (request.profiles.includes('monitoring')) writeMonitoringFiles(monitoringDir, renderMonitoringFiles(rendered, request.profiles, loaded.env, new Date()));
   const project: ComposeProject = { ...source, files: [configFile] };
 
   out.info(`starting ${request.projectName} with ${flavor === 'v2' ? 'docker compose' : 'docker-compose 1.29'}${request.hostNetwork ? ' on the host network' : ''}`);
@@ -165,4 +168,6 @@ export async function stackDown(request: StackRef & { removeVolumes: boolean }, 
   const project: ComposeProject = { flavor, docker: request.docker, files: [configFile], projectName: request.projectName };
   await run(composeArgv(project, 'down', '--remove-orphans', ...(request.removeVolumes ? ['--volumes'] : [])));
   rmSync(configFile, { force: true });
+  // It holds MinIO's scrape token (and the alert receivers' secrets).
+  rmSync(monitoringDirPath(request.stateDir, request.projectName), { recursive: true, force: true });
 }
