@@ -142,6 +142,9 @@ describe('the monitoring profile', () => {
     expect(Number(edgeRequests[0]?.value[1])).toBeGreaterThan(0);
     const fromOutside = await (await fetch(`${edge}/metrics`)).text();
     expect(fromOutside).not.toContain('http_requests_total');
+    // stub_status is on the internal port only (8082), not on the public listener.
+    expect(await (await fetch(`${edge}/stub_status`)).text()).not.toContain('Active connections');
+    expect(await (await fetch('http://127.0.0.1:8082/stub_status')).text()).toContain('Active connections');
   });
 
   it('reads PostgreSQL as the monitoring role (pg_up 1), which cannot read the app\'s tables', async () => {
