@@ -126,7 +126,9 @@ try {
   const config = ((await (await fetch('http://127.0.0.1:9090/api/v1/status/config')).json()) as { data: { yaml: string } }).data.yaml;
   const flags = ((await (await fetch('http://127.0.0.1:9090/api/v1/status/flags')).json()) as { data: Record<string, string> }).data;
   rows.push({ metric: 'scrape interval', value: Number(/scrape_interval: (\d+)s/.exec(config)?.[1]), unit: 's' });
-  rows.push({ metric: 'retention', value: Number.parseInt(flags['storage.tsdb.retention.time'] ?? '', 10), unit: 'd' });
+  // Prometheus prints durations in their largest whole unit (70d is "10w").
+  const [, amount = 'NaN', unit = 'd'] = /^(\d+)([ywd])$/.exec(flags['storage.tsdb.retention.time'] ?? '') ?? [];
+  rows.push({ metric: 'retention', value: Number(amount) * ({ y: 365, w: 7, d: 1 } as Record<string, number>)[unit]!, unit: 'd' });
 } finally {
   await nx('run', 'stack:down', `--projectName=${project}`, `--stateDir=${join(scratch, 'state')}`, '--removeVolumes').catch(() => undefined);
   rmSync(scratch, { recursive: true, force: true });
