@@ -61,4 +61,6 @@ mc version enable "satvach/$backups" >/dev/null || fail "cannot enable versionin
 identity satvach-backend "$photos" "$SATVACH_S3_ACCESS_KEY_ID" "$SATVACH_S3_SECRET_ACCESS_KEY"
 identity satvach-backup-writer "$backups" "$SATVACH_BACKUP_S3_ACCESS_KEY_ID" "$SATVACH_BACKUP_S3_SECRET_ACCESS_KEY"
 identity satvach-backup-retention "$backups" "$SATVACH_BACKUP_PRUNE_S3_ACCESS_KEY_ID" "$SATVACH_BACKUP_PRUNE_S3_SECRET_ACCESS_KEY"
+# Prometheus (monitoring profile): MinIO's metrics and nothing else — no bucket at all.
+identity satvach-monitoring "(none)" "$SATVACH_MINIO_MONITOR_ACCESS_KEY_ID" "$SATVACH_MINIO_MONITOR_SECRET_ACCESS_KEY"
 echo "minio-init: done"

@@ -10,7 +10,10 @@ cd "$(dirname "$0")/../.."
 step_started=$SECONDS
 step_done() { echo "setup: $1 ($((SECONDS - step_started)) s)"; step_started=$SECONDS; }
 
-packages=(postgresql-15-postgis-3 docker.io docker-registry docker-compose mmdebstrap curl git ca-certificates wrk python3-venv prometheus prometheus-alertmanager prometheus-postgres-exporter)
+packages=(postgresql-15-postgis-3 docker.io docker-registry docker-compose mmdebstrap curl git ca-certificates wrk python3-venv)
+# promtool and amtool check the monitoring profile's config (libs/compose monitoring.spec.ts); openssl
+# verifies MinIO's scrape token there.
+packages+=(prometheus prometheus-alertmanager prometheus-postgres-exporter openssl)
 missing=()
 for pkg in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' || missing+=("$pkg")
@@ -23,6 +26,10 @@ if [ "${#missing[@]}" -gt 0 ]; then
   echo "setup: installing ${missing[*]}"
   apt-get update -qq
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+# Only the tools are wanted: the packaged daemons would hold 9090/9093, the monitoring profile's ports.
+if [ -d /run/systemd/system ]; then
+  systemctl disable --now prometheus prometheus-alertmanager >/dev/null 2>&1 || true
 fi
 step_done "Debian packages"
 

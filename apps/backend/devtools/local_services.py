@@ -192,7 +192,7 @@ def role_url(superuser_url: str, user: str, password: str) -> str:
     return urlunsplit(parts._replace(netloc=netloc))
 
 
-ROLE_KINDS = ("owner", "app", "backup")
+ROLE_KINDS = ("owner", "app", "backup", "monitor")
 
 
 def bootstrap_env(superuser_url: str, passwords: dict[str, str]) -> dict[str, str]:
@@ -229,7 +229,12 @@ def bootstrap_roles(superuser_url: str, passwords: dict[str, str]) -> dict[str, 
         asyncio.run(roles.bootstrap(config))
     except roles.BootstrapError as exc:
         raise ServiceError(str(exc)) from None
-    names = {"owner": config.owner.name, "app": config.app.name, "backup": config.backup.name}
+    names = {
+        "owner": config.owner.name,
+        "app": config.app.name,
+        "backup": config.backup.name,
+        "monitor": config.monitor.name,
+    }
     return {kind: role_url(superuser_url, names[kind], passwords[kind]) for kind in ROLE_KINDS}
 
 
@@ -286,7 +291,12 @@ class Postgres:
         if not self.roles_file.is_file():
             self.roles_file.touch(mode=0o600)
             self.roles_file.write_text(json.dumps(new_role_passwords()) + "\n")
-        return json.loads(self.roles_file.read_text())
+        passwords = json.loads(self.roles_file.read_text())
+        # A file from before a role was added: the new role's password is made and kept too.
+        if any(kind not in passwords for kind in ROLE_KINDS):
+            passwords = {**new_role_passwords(), **passwords}
+            self.roles_file.write_text(json.dumps(passwords) + "\n")
+        return passwords
 
     def superuser_url(self, port: int) -> str:
         return database_url(self.password, port)

@@ -94,12 +94,13 @@ def test_role_urls_keep_the_server_and_database_and_swap_the_credentials() -> No
     assert role_url(superuser, "satvach_app", "x-1") == (
         "postgresql+asyncpg://satvach_app:x-1@127.0.0.1:5432/satvach"
     )
-    passwords = {"owner": "o" * 12, "app": "a" * 12, "backup": "b" * 12}
+    passwords = {"owner": "o" * 12, "app": "a" * 12, "backup": "b" * 12, "monitor": "m" * 12}
     assert bootstrap_env(superuser, passwords) == {
         "SATVACH_BOOTSTRAP_DATABASE_URL": superuser,
         "SATVACH_DB_OWNER_PASSWORD": "o" * 12,
         "SATVACH_DB_APP_PASSWORD": "a" * 12,
         "SATVACH_DB_BACKUP_PASSWORD": "b" * 12,
+        "SATVACH_DB_MONITOR_PASSWORD": "m" * 12,
     }
 
 

@@ -23,7 +23,7 @@ from satvach.db import database_unreachable
 from support import migrate
 
 DATABASE = "satvach_roles_test"
-NAMES = {"owner": "rt_owner", "app": "rt_app", "backup": "rt_backup"}
+NAMES = {"owner": "rt_owner", "app": "rt_app", "backup": "rt_backup", "monitor": "rt_monitor"}
 CONNECTION_LIMIT = 7
 PG_DUMP_CANDIDATES = (Path("/usr/lib/postgresql/15/bin/pg_dump"),)
 
@@ -243,6 +243,62 @@ async def test_backup_role_dumps_everything_and_writes_nothing(roles_db: RolesDa
     assert memberships == ["pg_read_all_data"]
 
 
+async def test_monitor_role_reads_statistics_and_no_table_data_and_writes_nothing(
+    roles_db: RolesDatabase,
+) -> None:
+    """What postgres-exporter needs (pg_stat_*, settings, sizes), and nothing of the app's data."""
+    owner = await connect(roles_db.url("owner"))
+    try:
+        # Another session's activity: visible in full to pg_monitor (query text included).
+        await owner.execute("SELECT 'a query only pg_monitor may read'")
+        monitor = await connect(roles_db.url("monitor"))
+        try:
+            databases = await monitor.fetchval(
+                "SELECT count(*) FROM pg_stat_database WHERE datname = $1", DATABASE
+            )
+            others_queries = await monitor.fetch(
+                "SELECT query FROM pg_stat_activity WHERE usename = $1", NAMES["owner"]
+            )
+            tables_seen = await monitor.fetchval(
+                "SELECT count(*) FROM pg_stat_user_tables WHERE relname = 'places'"
+            )
+            size = await monitor.fetchval("SELECT pg_database_size($1)", DATABASE)
+            await monitor.fetchval("SELECT checkpoints_timed FROM pg_stat_bgwriter")
+            # The table itself: no schema access, no privilege on it, and no way to write.
+            assert "permission denied for schema public" in await refused(
+                monitor, "SELECT * FROM public.places"
+            )
+            with pytest.raises(asyncpg.ReadOnlySQLTransactionError):
+                await monitor.execute("CREATE TEMP TABLE t (id int)")
+            await monitor.execute("SET default_transaction_read_only = off")
+            assert "permission denied for schema public" in await refused(
+                monitor, "DELETE FROM public.places"
+            )
+            assert "permission denied for schema public" in await refused(
+                monitor, "CREATE TABLE public.intruder (id int)"
+            )
+            assert "permission denied for table pg_authid" in await refused(
+                monitor, "SELECT rolpassword FROM pg_authid"
+            )
+            memberships = await monitor.fetchval(
+                "SELECT array_agg(g.rolname::text ORDER BY g.rolname) FROM pg_auth_members m "
+                "JOIN pg_roles g ON g.oid = m.roleid WHERE m.member = current_user::regrole"
+            )
+            limit = await monitor.fetchval(
+                "SELECT rolconnlimit FROM pg_roles WHERE rolname = current_user"
+            )
+        finally:
+            await monitor.close()
+    finally:
+        await owner.close()
+    assert databases == 1
+    assert [row["query"] for row in others_queries] == ["SELECT 'a query only pg_monitor may read'"]
+    assert tables_seen == 1
+    assert size > 0
+    assert memberships == ["pg_monitor"]
+    assert limit == bootstrap_roles.MONITOR_CONNECTION_LIMIT
+
+
 async def test_migrations_ran_as_the_owner_who_owns_every_table(roles_db: RolesDatabase) -> None:
     admin = await connect(roles_db.url("superuser"))
     try:
@@ -401,6 +457,7 @@ def test_missing_and_malformed_settings_are_named_without_their_values(tmp_path:
         "SATVACH_DB_APP_USER: lowercase letters, digits and _, starting with a letter, "
         "not pg_ (max 63)",
         "SATVACH_DB_APP_PASSWORD (or SATVACH_DB_APP_PASSWORD_FILE): missing",
+        "SATVACH_DB_MONITOR_PASSWORD (or SATVACH_DB_MONITOR_PASSWORD_FILE): missing",
         "SATVACH_DB_APP_CONNECTION_LIMIT: a whole number of connections >= 1",
     ]
     assert "short pw!" not in str(caught.value)
@@ -411,13 +468,15 @@ def test_missing_and_malformed_settings_are_named_without_their_values(tmp_path:
             "SATVACH_DB_APP_USER": "satvach_app",
             "SATVACH_DB_APP_PASSWORD": "app-password-12",
             "SATVACH_DB_APP_CONNECTION_LIMIT": "40",
+            "SATVACH_DB_MONITOR_PASSWORD": "monitor-password-1",
         }
     )
     assert config.backup.password.get_secret_value() == "from-a-file-0123"
-    assert (config.owner.name, config.app.name, config.backup.name) == (
+    assert (config.owner.name, config.app.name, config.backup.name, config.monitor.name) == (
         "satvach_owner",
         "satvach_app",
         "satvach_backup",
+        "satvach_monitor",
     )
 
 

@@ -16,8 +16,8 @@ const write = (name: string, text: string) => {
   writeFileSync(join(dir, name), text);
   return join(dir, name);
 };
-const S3_SECRETS = 'SATVACH_S3_SECRET_ACCESS_KEY=backend-secret-1\nSATVACH_BACKUP_S3_SECRET_ACCESS_KEY=backup-secret-1\nSATVACH_BACKUP_PRUNE_S3_SECRET_ACCESS_KEY=prune-secret-1\n';
-const ROLE_PASSWORDS = 'SATVACH_DB_OWNER_PASSWORD=owner-password-1\nSATVACH_DB_APP_PASSWORD=app-password-123\nSATVACH_DB_BACKUP_PASSWORD=backup-password-1\n';
+const S3_SECRETS = 'SATVACH_S3_SECRET_ACCESS_KEY=backend-secret-1\nSATVACH_BACKUP_S3_SECRET_ACCESS_KEY=backup-secret-1\nSATVACH_BACKUP_PRUNE_S3_SECRET_ACCESS_KEY=prune-secret-1\nSATVACH_MINIO_MONITOR_SECRET_ACCESS_KEY=monitor-secret-1\n';
+const ROLE_PASSWORDS = 'SATVACH_DB_OWNER_PASSWORD=owner-password-1\nSATVACH_DB_APP_PASSWORD=app-password-123\nSATVACH_DB_BACKUP_PASSWORD=backup-password-1\nSATVACH_DB_MONITOR_PASSWORD=monitor-password-1\n';
 const VALID = `POSTGRES_PASSWORD=correct-horse-battery\nMINIO_ROOT_PASSWORD=minio-secret-123\n${ROLE_PASSWORDS}${S3_SECRETS}`;
 
 function problemsOf(fn: () => unknown): string[] {
@@ -39,8 +39,9 @@ describe('loadStackEnv', () => {
     expect(env.SATVACH_HTTP_PORT).toBe(8181);
     expect(env.POSTGRES_DB).toBe('satvach');
     expect(composeEnv.SATVACH_EDGE_RATE_BURST).toBe('40');
-    expect(secrets).toEqual(['correct-horse-battery', 'owner-password-1', 'app-password-123', 'backup-password-1', 'minio-secret-123', 'backend-secret-1', 'backup-secret-1', 'prune-secret-1']);
-    expect(env).toMatchObject({ SATVACH_DB_OWNER_USER: 'satvach_owner', SATVACH_DB_APP_USER: 'satvach_app', SATVACH_DB_BACKUP_USER: 'satvach_backup', SATVACH_DB_APP_CONNECTION_LIMIT: 64 });
+    expect(secrets).toEqual(['correct-horse-battery', 'owner-password-1', 'app-password-123', 'backup-password-1', 'monitor-password-1', 'minio-secret-123', 'backend-secret-1', 'backup-secret-1', 'prune-secret-1', 'monitor-secret-1']);
+    expect(env).toMatchObject({ SATVACH_DB_OWNER_USER: 'satvach_owner', SATVACH_DB_APP_USER: 'satvach_app', SATVACH_DB_BACKUP_USER: 'satvach_backup', SATVACH_DB_MONITOR_USER: 'satvach_monitor', SATVACH_DB_APP_CONNECTION_LIMIT: 64 });
+    expect([env.SATVACH_MINIO_MONITOR_ACCESS_KEY_ID, env.SATVACH_PROMETHEUS_RETENTION_TIME, env.SATVACH_PROMETHEUS_RETENTION_SIZE]).toEqual(['satvach-monitor', '70d', '4GB']);
     expect(env.SATVACH_S3_ACCESS_KEY_ID).toBe('satvach-backend');
     expect(env.SATVACH_BACKUP_S3_ACCESS_KEY_ID).toBe('satvach-backup');
     expect(env.SATVACH_BACKUP_PRUNE_S3_ACCESS_KEY_ID).toBe('satvach-retention');
@@ -58,6 +59,8 @@ describe('loadStackEnv', () => {
         'SATVACH_DB_OWNER_PASSWORD (or SATVACH_DB_OWNER_PASSWORD_FILE): missing',
         'SATVACH_DB_APP_PASSWORD (or SATVACH_DB_APP_PASSWORD_FILE): missing',
         'SATVACH_DB_BACKUP_PASSWORD (or SATVACH_DB_BACKUP_PASSWORD_FILE): missing',
+        'SATVACH_DB_MONITOR_PASSWORD (or SATVACH_DB_MONITOR_PASSWORD_FILE): missing',
+        'SATVACH_MINIO_MONITOR_SECRET_ACCESS_KEY (or SATVACH_MINIO_MONITOR_SECRET_ACCESS_KEY_FILE): missing',
         'SATVACH_S3_SECRET_ACCESS_KEY (or SATVACH_S3_SECRET_ACCESS_KEY_FILE): missing',
         'SATVACH_BACKUP_S3_SECRET_ACCESS_KEY (or SATVACH_BACKUP_S3_SECRET_ACCESS_KEY_FILE): missing',
         'SATVACH_BACKUP_PRUNE_S3_SECRET_ACCESS_KEY (or SATVACH_BACKUP_PRUNE_S3_SECRET_ACCESS_KEY_FILE): missing',
@@ -66,7 +69,7 @@ describe('loadStackEnv', () => {
         'SATVACH_EDGE_BEHIND_TUNNEL: true or false',
       ]),
     );
-    expect(problems).toHaveLength(11);
+    expect(problems).toHaveLength(13);
   });
 
   it('names the .env file and the line it cannot read, never the line, and starts nothing', () => {
@@ -271,7 +274,7 @@ describe('loadStackEnv: alert receivers (monitoring profile)', () => {
     const bad = write('bad.env', `${VALID}${ALERTS}`.replace('https://hooks.slack.com/services/T0/B0/slack-url-secret', 'hooks-slack-url-secret').replace('smtp.example.com:587', 'smtp.example.com'));
     const problems = problemsOf(() => loadStackEnv({ envFile: bad, processEnv: {}, profiles: ['monitoring'] }));
     expect(problems).toEqual([
-      'SATVACH_ALERT_SMTP_HOST: host:port such as smtp.example.com:587',
+      'SATVACH_ALERT_SMTP_HOST: host:port such as smtp.example.com:587 (a port from 1 to 65535)',
       'SATVACH_ALERT_SLACK_WEBHOOK_URL (or SATVACH_ALERT_SLACK_WEBHOOK_URL_FILE): an http(s) URL such as https://hooks.slack.com/services/T000/B000/XXXX',
     ]);
     expect(problems.join('\n')).not.toContain('slack-url-secret');
@@ -353,5 +356,21 @@ describe('the documented example', () => {
     expect([...used].filter((key) => !(STACK_ENV_KEYS as string[]).includes(key))).toEqual([]);
     expect([...documented].filter((key) => !(STACK_ENV_KEYS as string[]).includes(key))).toEqual([]);
     expect(used.size).toBeGreaterThan(15);
+  });
+});
+
+describe('the monitoring settings', () => {
+  it('names a malformed retention, public address or a monitor role that is another role', () => {
+    const envFile = write('.env', `${VALID}SATVACH_PROMETHEUS_RETENTION_TIME=forever\nSATVACH_PROMETHEUS_RETENTION_SIZE=4 gigs\nSATVACH_PUBLIC_URL=http://satvach.example.com/\nSATVACH_DB_MONITOR_USER=satvach_app\n`);
+
+    const problems = problemsOf(() => loadStackEnv({ envFile, processEnv: {} }));
+
+    expect(problems).toEqual([
+      'SATVACH_PROMETHEUS_RETENTION_TIME: a duration such as 70d or 10w',
+      'SATVACH_PROMETHEUS_RETENTION_SIZE: a size such as 4GB or 500MB',
+      'SATVACH_PUBLIC_URL: the public https:// address, such as https://satvach.example.com/',
+    ]);
+    const clash = problemsOf(() => loadStackEnv({ envFile: write('clash.env', `${VALID}SATVACH_DB_MONITOR_USER=satvach_app\n`), processEnv: {} }));
+    expect(clash).toEqual(['SATVACH_DB_MONITOR_USER: "satvach_app" is also SATVACH_DB_APP_USER; every database role needs a name of its own']);
   });
 });

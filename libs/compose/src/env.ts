@@ -74,6 +74,14 @@ export const StackEnvSchema = z.object({
   SATVACH_MINIO_IMAGE: imageRef.optional(),
   SATVACH_MC_IMAGE: imageRef.optional(),
   SATVACH_CLOUDFLARED_IMAGE: imageRef.optional(),
+  // The monitoring profile's images (docker/compose.yml pins their defaults).
+  SATVACH_PROMETHEUS_IMAGE: imageRef.optional(),
+  SATVACH_ALERTMANAGER_IMAGE: imageRef.optional(),
+  SATVACH_NODE_EXPORTER_IMAGE: imageRef.optional(),
+  SATVACH_BLACKBOX_EXPORTER_IMAGE: imageRef.optional(),
+  SATVACH_POSTGRES_EXPORTER_IMAGE: imageRef.optional(),
+  SATVACH_NGINX_EXPORTER_IMAGE: imageRef.optional(),
+  SATVACH_CADVISOR_IMAGE: imageRef.optional(),
   POSTGRES_DB: identifier.default('satvach'),
   POSTGRES_USER: identifier.default('satvach'),
   POSTGRES_PASSWORD: urlSafeSecret(12),
@@ -85,6 +93,9 @@ export const StackEnvSchema = z.object({
   SATVACH_DB_APP_CONNECTION_LIMIT: z.coerce.number({ message: 'a whole number of connections' }).int('a whole number of connections').min(1, 'at least 1 connection').default(64),
   SATVACH_DB_BACKUP_USER: roleName.default('satvach_backup'),
   SATVACH_DB_BACKUP_PASSWORD: urlSafeSecret(12),
+  // postgres-exporter's role: pg_monitor only (statistics, no table data, no writes).
+  SATVACH_DB_MONITOR_USER: roleName.default('satvach_monitor'),
+  SATVACH_DB_MONITOR_PASSWORD: urlSafeSecret(12),
   MINIO_ROOT_USER: s3KeyId.default('satvach'),
   // MinIO refuses root passwords shorter than 8 characters.
   MINIO_ROOT_PASSWORD: urlSafeSecret(8),
@@ -95,6 +106,9 @@ export const StackEnvSchema = z.object({
   SATVACH_BACKUP_S3_SECRET_ACCESS_KEY: urlSafeSecret(8),
   SATVACH_BACKUP_PRUNE_S3_ACCESS_KEY_ID: s3KeyId.default('satvach-retention'),
   SATVACH_BACKUP_PRUNE_S3_SECRET_ACCESS_KEY: urlSafeSecret(8),
+  // Prometheus's MinIO identity (policy satvach-monitoring: admin:Prometheus only); its secret signs the scrape token.
+  SATVACH_MINIO_MONITOR_ACCESS_KEY_ID: s3KeyId.default('satvach-monitor'),
+  SATVACH_MINIO_MONITOR_SECRET_ACCESS_KEY: urlSafeSecret(8),
   SATVACH_S3_BUCKET: bucketName.default('satvach-photos'),
   SATVACH_S3_PUBLIC_ENDPOINT_URL: z.url({ message: 'a URL such as https://files.example.com' }).optional(),
   SATVACH_HTTP_BIND: z.union([z.ipv4(), z.ipv6()], { message: 'an IP address such as 127.0.0.1 or 0.0.0.0' }).default('127.0.0.1'),
@@ -130,6 +144,13 @@ export const StackEnvSchema = z.object({
   SATVACH_LOGS_PORT: port.default(9428),
   SATVACH_LOGS_FORMAT: z.enum(['jsonline', 'loki'], { message: 'jsonline (VictoriaLogs) or loki (Grafana Loki\'s push API)' }).default('jsonline'),
   SATVACH_LOGS_PUSH_URL: z.url({ protocol: /^https?$/, message: 'an http(s) URL such as http://victorialogs:9428 or http://loki:3100' }).default('http://victorialogs:9428'),
+  // The monitoring profile: Prometheus's retention (time and size, Prometheus's units), the public
+  // HTTPS address probed for TLS and certificate expiry (none: no TLS probe), and where stack:up
+  // renders the files Prometheus and Alertmanager read (set by stack:up; not a setting).
+  SATVACH_PROMETHEUS_RETENTION_TIME: z.string().regex(/^[1-9][0-9]*(h|d|w|y)$/, 'a duration such as 70d or 10w').default('70d'),
+  SATVACH_PROMETHEUS_RETENTION_SIZE: z.string().regex(/^[1-9][0-9]*(MB|GB|TB)$/, 'a size such as 4GB or 500MB').default('4GB'),
+  SATVACH_PUBLIC_URL: z.url({ protocol: /^https$/, message: 'the public https:// address, such as https://satvach.example.com/' }).optional(),
+  SATVACH_MONITORING_DIR: z.string().regex(/^\/\S*$/, 'an absolute path (stack:up sets it)').optional(),
   SATVACH_DEPLOY_DIR: z.string().regex(/^\/[A-Za-z0-9/._-]*$/, 'an absolute path such as /var/lib/satvach/deploy').default('/var/lib/satvach/deploy'),
   // Alert receivers (libs/monitoring): formats checked always, presence only with the monitoring profile.
   ...alertEnvShape,
@@ -142,10 +163,12 @@ export const SECRET_KEYS = [
   'SATVACH_DB_OWNER_PASSWORD',
   'SATVACH_DB_APP_PASSWORD',
   'SATVACH_DB_BACKUP_PASSWORD',
+  'SATVACH_DB_MONITOR_PASSWORD',
   'MINIO_ROOT_PASSWORD',
   'SATVACH_S3_SECRET_ACCESS_KEY',
   'SATVACH_BACKUP_S3_SECRET_ACCESS_KEY',
   'SATVACH_BACKUP_PRUNE_S3_SECRET_ACCESS_KEY',
+  'SATVACH_MINIO_MONITOR_SECRET_ACCESS_KEY',
   'SATVACH_BACKUP_REPLICA_S3_SECRET_ACCESS_KEY',
   'TUNNEL_TOKEN',
   'SATVACH_ALERT_SMTP_PASSWORD',
@@ -155,9 +178,9 @@ export const SECRET_KEYS = [
 const isSecretKey = (key: string) => (SECRET_KEYS as readonly string[]).includes(key);
 export const STACK_ENV_KEYS = Object.keys(StackEnvSchema.shape) as (keyof StackEnv)[];
 
-const ROLE_KEYS = ['POSTGRES_USER', 'SATVACH_DB_OWNER_USER', 'SATVACH_DB_APP_USER', 'SATVACH_DB_BACKUP_USER'] as const;
+const ROLE_KEYS = ['POSTGRES_USER', 'SATVACH_DB_OWNER_USER', 'SATVACH_DB_APP_USER', 'SATVACH_DB_BACKUP_USER', 'SATVACH_DB_MONITOR_USER'] as const;
 
-/** The superuser and the three roles must be four different roles, or the separation is void. */
+/** The superuser and the four roles must be five different roles, or the separation is void. */
 function roleNameClashes(env: StackEnv): string[] {
   return ROLE_KEYS.flatMap((key, index) => {
     const earlier = ROLE_KEYS.slice(0, index).find((other) => env[other] === env[key]);

@@ -13,7 +13,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 // the job naming the policy and the bucket.
 
 const script = join(workspaceRoot, 'docker/minio/init.sh');
-const SECRETS = { backend: 'backend-secret-123', writer: 'writer-secret-456', retention: 'retention-secret-789', root: 'root-password-000' };
+const SECRETS = { backend: 'backend-secret-123', writer: 'writer-secret-456', retention: 'retention-secret-789', monitor: 'monitor-secret-321', root: 'root-password-000' };
 
 let dir: string;
 beforeEach(() => {
@@ -59,6 +59,8 @@ async function initJob(extraEnv: Record<string, string> = {}) {
         SATVACH_BACKUP_S3_SECRET_ACCESS_KEY: SECRETS.writer,
         SATVACH_BACKUP_PRUNE_S3_ACCESS_KEY_ID: 'satvach-retention',
         SATVACH_BACKUP_PRUNE_S3_SECRET_ACCESS_KEY: SECRETS.retention,
+        SATVACH_MINIO_MONITOR_ACCESS_KEY_ID: 'satvach-monitor',
+        SATVACH_MINIO_MONITOR_SECRET_ACCESS_KEY: SECRETS.monitor,
         TMPDIR: dir,
         ...extraEnv,
       },
@@ -91,25 +93,32 @@ describe('the MinIO init job (docker/minio/init.sh)', () => {
       'admin policy create', 'admin user add', 'admin policy attach',
       'admin policy create', 'admin user add', 'admin policy attach',
       'admin policy create', 'admin user add', 'admin policy attach',
+      'admin policy create', 'admin user add', 'admin policy attach',
     ]);
     const policies = calls.filter((call) => call.argv[1] === 'policy' && call.argv[2] === 'create');
-    expect(policies.map((call) => call.argv[4])).toEqual(['satvach-backend', 'satvach-backup-writer', 'satvach-backup-retention']);
+    expect(policies.map((call) => call.argv[4])).toEqual(['satvach-backend', 'satvach-backup-writer', 'satvach-backup-retention', 'satvach-monitoring']);
     const resources = policies.map((call) => (JSON.parse(call.policy) as { Statement: { Resource: string[] }[] }).Statement.flatMap((statement) => statement.Resource));
     expect(resources).toEqual([
       ['arn:aws:s3:::my-photos', 'arn:aws:s3:::my-photos/*'],
       ['arn:aws:s3:::my-backups', 'arn:aws:s3:::my-backups/*'],
       ['arn:aws:s3:::my-backups', 'arn:aws:s3:::my-backups/*'],
+      ['arn:minio:admin:::*'],
     ]);
+    // Prometheus's identity reads MinIO's metrics and nothing else: no S3 action, no other admin action.
+    const monitoring = JSON.parse(policies[3]?.policy ?? '{}') as { Statement: { Action: string[] }[] };
+    expect(monitoring.Statement.flatMap((statement) => statement.Action)).toEqual(['admin:Prometheus']);
     const users = calls.filter((call) => call.argv[1] === 'user');
     expect(users.map((call) => [call.argv[4], call.stdin])).toEqual([
       ['satvach-backend', SECRETS.backend],
       ['satvach-backup', SECRETS.writer],
       ['satvach-retention', SECRETS.retention],
+      ['satvach-monitor', SECRETS.monitor],
     ]);
     expect(calls.filter((call) => call.argv[2] === 'attach').map((call) => call.argv.slice(3))).toEqual([
       ['satvach', 'satvach-backend', '--user', 'satvach-backend'],
       ['satvach', 'satvach-backup-writer', '--user', 'satvach-backup'],
       ['satvach', 'satvach-backup-retention', '--user', 'satvach-retention'],
+      ['satvach', 'satvach-monitoring', '--user', 'satvach-monitor'],
     ]);
   });
 

@@ -44,8 +44,8 @@ function dockerAnswering(backendHealth: string): { run: RunFn; calls: Command[] 
   return { run, calls };
 }
 
-const S3_SECRETS = 'SATVACH_S3_SECRET_ACCESS_KEY=backend-secret-1\nSATVACH_BACKUP_S3_SECRET_ACCESS_KEY=backup-secret-1\nSATVACH_BACKUP_PRUNE_S3_SECRET_ACCESS_KEY=prune-secret-1\n';
-const ROLE_PASSWORDS = 'SATVACH_DB_OWNER_PASSWORD=owner-password-1\nSATVACH_DB_APP_PASSWORD=app-password-123\nSATVACH_DB_BACKUP_PASSWORD=backup-password-1\n';
+const S3_SECRETS = 'SATVACH_S3_SECRET_ACCESS_KEY=backend-secret-1\nSATVACH_BACKUP_S3_SECRET_ACCESS_KEY=backup-secret-1\nSATVACH_BACKUP_PRUNE_S3_SECRET_ACCESS_KEY=prune-secret-1\nSATVACH_MINIO_MONITOR_SECRET_ACCESS_KEY=monitor-secret-1\n';
+const ROLE_PASSWORDS = 'SATVACH_DB_OWNER_PASSWORD=owner-password-1\nSATVACH_DB_APP_PASSWORD=app-password-123\nSATVACH_DB_BACKUP_PASSWORD=backup-password-1\nSATVACH_DB_MONITOR_PASSWORD=monitor-password-1\n';
 
 function request(overrides: Partial<StackUpRequest> = {}): StackUpRequest {
   const envFile = join(dir, '.env');
@@ -86,7 +86,7 @@ describe('stackUp', () => {
     expect(message).toContain('connecting to db with password ***\nboom: readiness failed');
     expect(message).not.toContain('hunter2hunter2');
     const logs = calls.find((call) => call.args[0] === 'logs');
-    expect(logs?.secrets).toEqual(['hunter2hunter2', 'owner-password-1', 'app-password-123', 'backup-password-1', 'minio-secret-1', 'backend-secret-1', 'backup-secret-1', 'prune-secret-1']);
+    expect(logs?.secrets).toEqual(['hunter2hunter2', 'owner-password-1', 'app-password-123', 'backup-password-1', 'monitor-password-1', 'minio-secret-1', 'backend-secret-1', 'backup-secret-1', 'prune-secret-1', 'monitor-secret-1']);
   });
 
   it('gives up on a service still starting at the deadline, naming it, on a clock that only moves when it sleeps', async () => {
@@ -108,13 +108,13 @@ describe('stackUp', () => {
     const envFile = join(dir, 'old.env');
     writeFileSync(envFile, `POSTGRES_PASSWORD=hunter2hunter2\nMINIO_ROOT_PASSWORD=minio-secret-1\n${S3_SECRETS}`);
     const exampleFile = join(dir, '.env.example');
-    writeFileSync(exampleFile, ['POSTGRES_PASSWORD', 'SATVACH_DB_OWNER_PASSWORD', 'SATVACH_DB_APP_PASSWORD', 'SATVACH_DB_BACKUP_PASSWORD', 'MINIO_ROOT_PASSWORD'].map((key) => `${key}=generate-on-first-start\n`).join(''));
+    writeFileSync(exampleFile, ['POSTGRES_PASSWORD', 'SATVACH_DB_OWNER_PASSWORD', 'SATVACH_DB_APP_PASSWORD', 'SATVACH_DB_BACKUP_PASSWORD', 'SATVACH_DB_MONITOR_PASSWORD', 'MINIO_ROOT_PASSWORD'].map((key) => `${key}=generate-on-first-start\n`).join(''));
     const said: string[] = [];
     let n = 0;
 
     await stackUp({ ...request(), envFile, exampleFile, randomSecret: () => `generated-role-pw-${++n}` }, run, { ...quiet, info: (message) => said.push(message) });
 
-    expect(said).toContain(`added generated SATVACH_DB_OWNER_PASSWORD, SATVACH_DB_APP_PASSWORD, SATVACH_DB_BACKUP_PASSWORD to ${envFile} (new since it was created)`);
+    expect(said).toContain(`added generated SATVACH_DB_OWNER_PASSWORD, SATVACH_DB_APP_PASSWORD, SATVACH_DB_BACKUP_PASSWORD, SATVACH_DB_MONITOR_PASSWORD to ${envFile} (new since it was created)`);
     const env = calls.find((call) => call.args.includes('config'))?.env ?? {};
     const revealed = (key: string) => revealValue(env[key] ?? '');
     expect([revealed('SATVACH_DB_APP_PASSWORD'), revealed('POSTGRES_PASSWORD')]).toEqual(['generated-role-pw-2', 'hunter2hunter2']);

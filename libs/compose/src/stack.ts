@@ -5,6 +5,7 @@ import { composeArgv, type ComposeProject, detectComposeFlavor } from './argv.ts
 import { appendSecrets, ensureEnvFile, loadStackEnv, missingSecrets, type StackEnv } from './env.ts';
 import { toHostNetwork } from './host-network.ts';
 import { hostPorts, isPortFree, portsInUseMessage, takenPorts } from './ports.ts';
+import { monitoringDirPath, renderMonitoringFiles, writeMonitoringFiles } from './monitoring.ts';
 import { type ContainerState, judge, planFromConfig, renderTable, type ServiceStatus } from './status.ts';
 
 /** The library's Logger plus the live status table. */
@@ -98,7 +99,8 @@ export async function stackUp(request: StackUpRequest, run: RunFn, out: StackOut
     appendSecrets(request.envFile, added);
     out.info(`added generated ${Object.keys(added).join(', ')} to ${request.envFile} (new since it was created)`);
   }
-  const env = { ...loaded.composeEnv, ...request.images };
+  const monitoringDir = monitoringDirPath(request.stateDir, request.projectName);
+  const env = { ...loaded.composeEnv, ...request.images, SATVACH_MONITORING_DIR: monitoringDir };
   const secrets = loaded.secrets;
 
   const flavor = await detectComposeFlavor(run, request.docker);
@@ -110,6 +112,7 @@ export async function stackUp(request: StackUpRequest, run: RunFn, out: StackOut
   const configFile = renderedConfigPath(request.stateDir, request.projectName);
   const config = request.hostNetwork ? toHostNetwork(rendered) : rendered;
   writePrivateFile(configFile, config);
+  if (request.profiles.includes('monitoring')) writeMonitoringFiles(monitoringDir, renderMonitoringFiles(rendered, request.profiles, loaded.env, new Date()));
   const project: ComposeProject = { ...source, files: [configFile] };
 
   // A port held by another program would fail one container minutes in, with a message about
@@ -172,4 +175,6 @@ export async function stackDown(request: StackRef & { removeVolumes: boolean }, 
   const project: ComposeProject = { flavor, docker: request.docker, files: [configFile], projectName: request.projectName };
   await run(composeArgv(project, 'down', '--remove-orphans', ...(request.removeVolumes ? ['--volumes'] : [])));
   rmSync(configFile, { force: true });
+  // It holds MinIO's scrape token (and the alert receivers' secrets).
+  rmSync(monitoringDirPath(request.stateDir, request.projectName), { recursive: true, force: true });
 }

@@ -21,6 +21,18 @@ describe('planFromConfig', () => {
   it('tells jobs (awaited to complete) from services, and which have healthchecks', () => {
     expect(planFromConfig(CONFIG)).toEqual({ services: ['db', 'backend', 'worker'], jobs: ['migrate'], withHealthcheck: ['db', 'backend'] });
   });
+
+  it('counts a disabled healthcheck as none, in either rendering (disable: true, or 1.29\'s test: [NONE])', () => {
+    const config = `
+services:
+  exporter: { healthcheck: { test: [NONE] } }
+  other: { healthcheck: { disable: true } }
+  checked: { healthcheck: { test: [CMD, wget] } }
+`;
+    expect(planFromConfig(config).withHealthcheck).toEqual(['checked']);
+    const exporterRunning = judge(planFromConfig(config), [container('exporter', 'running'), container('other', 'running'), container('checked', 'running', { Health: { Status: 'healthy' } })]);
+    expect(exporterRunning.map((status) => status.verdict)).toEqual(['ready', 'ready', 'ready']);
+  });
 });
 
 describe('judge', () => {

@@ -17,6 +17,12 @@ interface ServiceShape {
   healthcheck?: { disable?: boolean; test?: unknown };
 }
 
+/** docker-compose 1.29 renders `disable: true` as `test: [NONE]`: no healthcheck either way. */
+function hasHealthcheck(healthcheck: ServiceShape['healthcheck']): boolean {
+  if (healthcheck?.test === undefined || healthcheck.disable) return false;
+  return !(Array.isArray(healthcheck.test) && healthcheck.test[0] === 'NONE');
+}
+
 /** The plan for the services that start with these profiles (a service with profiles needs one of them). */
 export function planFromConfig(renderedConfig: string, activeProfiles: readonly string[] = []): StackPlan {
   const config = parse(renderedConfig) as { services?: Record<string, ServiceShape> };
@@ -34,7 +40,7 @@ export function planFromConfig(renderedConfig: string, activeProfiles: readonly 
   return {
     services: names.filter((name) => !jobs.has(name)),
     jobs: names.filter((name) => jobs.has(name)),
-    withHealthcheck: names.filter((name) => !jobs.has(name) && services[name]?.healthcheck?.test !== undefined && !services[name]?.healthcheck?.disable),
+    withHealthcheck: names.filter((name) => !jobs.has(name) && hasHealthcheck(services[name]?.healthcheck)),
   };
 }
 

@@ -6,6 +6,8 @@
 - app    (SATVACH_DB_APP_USER): SELECT/INSERT/UPDATE/DELETE on the owner's tables, USAGE on its
   sequences (also for tables made later: default privileges), a CONNECTION LIMIT; no DDL.
 - backup (SATVACH_DB_BACKUP_USER): pg_read_all_data and nothing else; read-only by default.
+- monitor (SATVACH_DB_MONITOR_USER): pg_monitor and nothing else (postgres-exporter): the server's
+  statistics, no table data, no schema access, read-only by default, a few connections.
 
 The superuser (SATVACH_BOOTSTRAP_DATABASE_URL) is used for this step only. Every run converges to
 the same state in one transaction, so it is safe to re-run; the passwords given are set each time (a
@@ -35,6 +37,9 @@ SUPERUSER_URL_KEY = "SATVACH_BOOTSTRAP_DATABASE_URL"
 DEFAULT_OWNER = "satvach_owner"
 DEFAULT_APP = "satvach_app"
 DEFAULT_BACKUP = "satvach_backup"
+DEFAULT_MONITOR = "satvach_monitor"
+# postgres-exporter holds one connection; a few more for a second scraper or a person with psql.
+MONITOR_CONNECTION_LIMIT = 3
 DEFAULT_APP_CONNECTION_LIMIT = 64
 SCRAM_ITERATIONS = 4096
 
@@ -69,6 +74,7 @@ class RolesConfig:
     owner: Role
     app: Role
     backup: Role
+    monitor: Role
     app_connection_limit: int = DEFAULT_APP_CONNECTION_LIMIT
 
     @property
@@ -129,17 +135,19 @@ def load_config(env: Mapping[str, str]) -> RolesConfig:
     owner = role("OWNER", DEFAULT_OWNER)
     app = role("APP", DEFAULT_APP)
     backup = role("BACKUP", DEFAULT_BACKUP)
+    monitor = role("MONITOR", DEFAULT_MONITOR)
     limit_text = env.get("SATVACH_DB_APP_CONNECTION_LIMIT") or str(DEFAULT_APP_CONNECTION_LIMIT)
     if not limit_text.isdigit() or int(limit_text) < 1:
         problems.append("SATVACH_DB_APP_CONNECTION_LIMIT: a whole number of connections >= 1")
-    names = [r.name for r in (owner, app, backup) if r is not None]
+    names = [r.name for r in (owner, app, backup, monitor) if r is not None]
     if len(set(names)) != len(names):
         problems.append(
-            "SATVACH_DB_OWNER_USER, SATVACH_DB_APP_USER, SATVACH_DB_BACKUP_USER: must differ"
+            "SATVACH_DB_OWNER_USER, SATVACH_DB_APP_USER, SATVACH_DB_BACKUP_USER, "
+            "SATVACH_DB_MONITOR_USER: must differ"
         )
-    if problems or url is None or owner is None or app is None or backup is None:
+    if problems or url is None or owner is None or app is None or backup is None or monitor is None:
         raise BootstrapError(problems)
-    return RolesConfig(SecretStr(url), owner, app, backup, int(limit_text))
+    return RolesConfig(SecretStr(url), owner, app, backup, monitor, int(limit_text))
 
 
 def scram_verifier(password: str, salt: bytes | None = None) -> str:
@@ -202,7 +210,9 @@ _KIND_KEYWORD = {
 
 
 async def _apply(conn: asyncpg.Connection, config: RolesConfig) -> list[str]:
-    owner, app, backup = (ident(r.name) for r in (config.owner, config.app, config.backup))
+    owner, app, backup, monitor = (
+        ident(r.name) for r in (config.owner, config.app, config.backup, config.monitor)
+    )
     database = ident(config.database)
     is_superuser = await conn.fetchval("SELECT rolsuper FROM pg_roles WHERE rolname = current_user")
     if not is_superuser:
@@ -214,28 +224,35 @@ async def _apply(conn: asyncpg.Connection, config: RolesConfig) -> list[str]:
         row["rolname"]
         for row in await conn.fetch(
             "SELECT rolname FROM pg_roles WHERE rolname = ANY($1::text[])",
-            [config.owner.name, config.app.name, config.backup.name],
+            [config.owner.name, config.app.name, config.backup.name, config.monitor.name],
         )
     }
     statements: list[str] = []
     for role, limit in ((config.owner, -1), (config.app, config.app_connection_limit)):
         statements += role_statements(role, role.name in existing, limit)
     statements += role_statements(config.backup, config.backup.name in existing, -1)
+    statements += role_statements(
+        config.monitor, config.monitor.name in existing, MONITOR_CONNECTION_LIMIT
+    )
     for statement in statements:
         await conn.execute(statement)
 
-    # Memberships converge too: none, except the backup role's pg_read_all_data.
-    for role in (config.owner, config.app, config.backup):
+    # Memberships converge too: none, except the backup role's pg_read_all_data and the monitor
+    # role's pg_monitor.
+    allowed = {config.backup.name: "pg_read_all_data", config.monitor.name: "pg_monitor"}
+    for role in (config.owner, config.app, config.backup, config.monitor):
         granted = await conn.fetch(
             "SELECT g.rolname FROM pg_auth_members m JOIN pg_roles g ON g.oid = m.roleid "
             "WHERE m.member = $1::regrole",
             role.name,
         )
         for row in granted:
-            if not (role is config.backup and row["rolname"] == "pg_read_all_data"):
+            if allowed.get(role.name) != row["rolname"]:
                 await conn.execute(f"REVOKE {ident(row['rolname'])} FROM {ident(role.name)}")
     await conn.execute(f"GRANT pg_read_all_data TO {backup}")
-    await conn.execute(f"ALTER ROLE {backup} SET default_transaction_read_only = on")
+    await conn.execute(f"GRANT pg_monitor TO {monitor}")
+    for role_ident in (backup, monitor):
+        await conn.execute(f"ALTER ROLE {role_ident} SET default_transaction_read_only = on")
 
     try:
         await conn.execute("CREATE EXTENSION IF NOT EXISTS postgis")
@@ -244,10 +261,10 @@ async def _apply(conn: asyncpg.Connection, config: RolesConfig) -> list[str]:
 
     # The database and schema public belong to the owner; nobody else may create in them.
     await conn.execute(f"ALTER DATABASE {database} OWNER TO {owner}")
-    await conn.execute(f"REVOKE ALL ON DATABASE {database} FROM PUBLIC, {app}, {backup}")
-    await conn.execute(f"GRANT CONNECT ON DATABASE {database} TO {app}, {backup}")
+    await conn.execute(f"REVOKE ALL ON DATABASE {database} FROM PUBLIC, {app}, {backup}, {monitor}")
+    await conn.execute(f"GRANT CONNECT ON DATABASE {database} TO {app}, {backup}, {monitor}")
     await conn.execute(f"ALTER SCHEMA public OWNER TO {owner}")
-    await conn.execute(f"REVOKE ALL ON SCHEMA public FROM PUBLIC, {app}, {backup}")
+    await conn.execute(f"REVOKE ALL ON SCHEMA public FROM PUBLIC, {app}, {backup}, {monitor}")
     await conn.execute(f"GRANT USAGE ON SCHEMA public TO {app}")
 
     # Tables made earlier by another role (a stack from before these roles) pass to the owner.
@@ -259,8 +276,10 @@ async def _apply(conn: asyncpg.Connection, config: RolesConfig) -> list[str]:
     for row in await conn.fetch(_PUBLIC_TYPES, config.owner.name):
         await conn.execute(f"ALTER TYPE public.{ident(row['typname'])} OWNER TO {owner}")
 
-    await conn.execute(f"REVOKE ALL ON ALL TABLES IN SCHEMA public FROM {app}, {backup}")
-    await conn.execute(f"REVOKE ALL ON ALL SEQUENCES IN SCHEMA public FROM {app}, {backup}")
+    await conn.execute(f"REVOKE ALL ON ALL TABLES IN SCHEMA public FROM {app}, {backup}, {monitor}")
+    await conn.execute(
+        f"REVOKE ALL ON ALL SEQUENCES IN SCHEMA public FROM {app}, {backup}, {monitor}"
+    )
     for row in await conn.fetch(_PUBLIC_RELATIONS):
         name = f"public.{ident(row['relname'])}"
         if row["relkind"] == "S":
@@ -275,11 +294,13 @@ async def _apply(conn: asyncpg.Connection, config: RolesConfig) -> list[str]:
         f"{config.app.name}: SELECT/INSERT/UPDATE/DELETE, sequences USAGE, "
         f"connection limit {config.app_connection_limit}",
         f"{config.backup.name}: pg_read_all_data, read-only",
+        f"{config.monitor.name}: pg_monitor, read-only, "
+        f"connection limit {MONITOR_CONNECTION_LIMIT}",
     ]
 
 
 async def bootstrap(config: RolesConfig) -> list[str]:
-    """Creates or updates the three roles and their privileges; returns one line per role."""
+    """Creates or updates the four roles and their privileges; returns one line per role."""
     dsn = config.superuser_url.get_secret_value().replace("+asyncpg", "", 1)
     try:
         conn = await asyncpg.connect(dsn, timeout=10)

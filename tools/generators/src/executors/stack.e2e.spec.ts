@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { execa } from 'execa';
 import { workspaceRoot } from '@nx/devkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { docker, harness, nx, readManifest, requireHarness } from '../e2e-support.ts';
+import { ALERT_EMAIL_TO, alertEnvFor, type AlertSinks, CHANNELS, countNotifications, startAlertSinks, waitForNotifications } from '@satvach/monitoring/testing';
+import { docker, harness, nx, readManifest, requireHarness, waitFor } from '../e2e-support.ts';
 
 // `nx run stack:up -c local-images` for real: the whole platform on the local engine, on the host
 // network (no bridge here), with PostGIS from Debian and s3rver standing in for the images that
@@ -12,6 +13,7 @@ import { docker, harness, nx, readManifest, requireHarness } from '../e2e-suppor
 
 const project = 'satvach-e2e';
 const edge = 'http://127.0.0.1:8080';
+const prometheus = 'http://127.0.0.1:9090';
 const scratch = mkdtempSync(join(tmpdir(), 'satvach-stack-'));
 const envFile = join(scratch, '.env');
 const common = [`--projectName=${project}`, `--envFile=${envFile}`, `--stateDir=${join(scratch, 'state')}`];
@@ -28,16 +30,21 @@ async function curl(path: string, ...args: string[]) {
   return { headers: headerBlock.toLowerCase(), bytes: Number(size) };
 }
 
+// Where the stack's Alertmanager delivers: Mailpit, a Slack-format receiver and moto's SNS, on loopback.
+let sinks: AlertSinks;
+
 beforeAll(async () => {
   await requireHarness();
+  sinks = await startAlertSinks();
   // The backup profile's image is built through backup-image:docker-build, like backend and edge.
-  const { exitCode, output } = await nx(['run', 'stack:up', '-c', 'local-images', ...common, '--profiles=backup'], registryEnv);
+  const { exitCode, output } = await nx(['run', 'stack:up', '-c', 'local-images', ...common, '--profiles=backup,monitoring'], { ...registryEnv, ...alertEnvFor(sinks) });
   if (exitCode !== 0) throw new Error(`stack:up failed:\n${output.slice(-4000)}`);
 });
 
 afterAll(async () => {
   await nx(['run', 'stack:down', ...common.filter((arg) => !arg.startsWith('--envFile')), '--removeVolumes']);
   rmSync(scratch, { recursive: true, force: true });
+  await sinks?.stop();
 });
 
 describe('the backup profile', () => {
@@ -72,6 +79,117 @@ describe('the backup image', () => {
     const { stdout } = await docker(['inspect', '--format', '{{.Config.Image}}', `${project}_backup_1`]);
     expect(String(stdout).trim()).toBe(`${built.image}:${built.tags[0]}`);
     expect(built.tags[0]).toMatch(/^sha-[0-9a-f]{7,}$/);
+  });
+});
+
+async function promQuery(query: string): Promise<{ metric: Record<string, string>; value: [number, string] }[]> {
+  const answer = (await (await fetch(`${prometheus}/api/v1/query?query=${encodeURIComponent(query)}`)).json()) as { status: string; data: { result: { metric: Record<string, string>; value: [number, string] }[] } };
+  if (answer.status !== 'success') throw new Error(`query ${query}: ${JSON.stringify(answer)}`);
+  return answer.data.result;
+}
+
+interface Target { labels: Record<string, string>; scrapeUrl: string; health: string; lastError: string }
+const activeTargets = async () => ((await (await fetch(`${prometheus}/api/v1/targets?state=active`)).json()) as { data: { activeTargets: Target[] } }).data.activeTargets;
+
+describe('the monitoring profile', () => {
+  // Every job of docker/monitoring/prometheus/prometheus.yml that this stack has targets for. minio and
+  // cloudflared have none here (s3rver has no metrics; no tunnel profile): their probes stand in.
+  const upJobs = ['alertmanager', 'backend', 'backup', 'blackbox', 'cadvisor', 'edge', 'node', 'postgres', 'prometheus'];
+
+  it('scrapes every expected job, each target up and labelled with its service', async () => {
+    const targets = await waitFor(
+      'every monitoring target up',
+      async () => {
+        const active = await activeTargets();
+        const down = active.filter((target) => upJobs.includes(target.labels.job ?? '') && target.health !== 'up');
+        const missing = upJobs.filter((job) => !active.some((target) => target.labels.job === job));
+        return down.length === 0 && missing.length === 0 ? active : undefined;
+      },
+      180_000,
+    ).catch(async (error: Error) => {
+      const active = await activeTargets().catch(() => [] as Target[]);
+      const report = active.map((target) => `${target.labels.job} ${target.scrapeUrl}: ${target.health} ${target.lastError}`).join('\n');
+      throw new Error(`${error.message}; jobs missing: ${upJobs.filter((job) => !active.some((t) => t.labels.job === job)).join(', ') || 'none'}; targets:\n${report}`);
+    });
+
+    expect(targets.every((target) => Boolean(target.labels.service)), JSON.stringify(targets.map((t) => t.labels))).toBe(true);
+    const probes = targets.filter((target) => target.labels.job === 'blackbox').map((target) => target.labels.probe).sort();
+    expect(probes).toEqual(['api', 'health', 'object-storage', 'public']);
+    const success = await waitFor('every probe succeeding', async () => {
+      const result = await promQuery('probe_success{job="blackbox"}');
+      return result.length === 4 && result.every((sample) => sample.value[1] === '1') ? result : undefined;
+    }, 90_000);
+    expect(success.map((sample) => sample.metric.probe).sort()).toEqual(probes);
+    // The backup profile is on: its target is discovered (backup:9464, the backup part's metrics endpoint).
+    expect(targets.filter((target) => target.labels.job === 'backup').map((target) => target.labels.instance)).toEqual(['backup:9464']);
+    expect(targets.filter((target) => ['minio', 'cloudflared'].includes(target.labels.job ?? ''))).toEqual([]);
+    // cAdvisor's names, per container.
+    const memory = await promQuery(`container_memory_working_set_bytes{job="cadvisor",name="${project}_db_1"}`);
+    expect(Number(memory[0]?.value[1])).toBeGreaterThan(1_000_000);
+    const alertmanagers = (await (await fetch(`${prometheus}/api/v1/alertmanagers`)).json()) as { data: { activeAlertmanagers: { url: string }[] } };
+    expect(alertmanagers.data.activeAlertmanagers.map((am) => am.url)).toEqual(['http://alertmanager:9093/api/v2/alerts']);
+  });
+
+  it('counts requests sent through the edge in the backend\'s metrics; the edge does not serve /metrics', async () => {
+    const route = '/api/v1/places/nearby';
+    const count = async () => Number((await promQuery(`sum(http_requests_total{job="backend",route="${route}",status="200"})`))[0]?.value[1] ?? 0);
+    const before = await count();
+    for (let i = 0; i < 5; i += 1) expect((await fetch(`${edge}${route}?lat=18.52&lon=73.85`)).status).toBe(200);
+
+    const after = await waitFor('the scraped counter to grow by 5', async () => {
+      const now = await count();
+      return now >= before + 5 ? now : undefined;
+    }, 90_000);
+
+    expect(after).toBeGreaterThanOrEqual(before + 5);
+    const latency = await promQuery(`sum(http_request_duration_seconds_count{job="backend",route="${route}"})`);
+    expect(Number(latency[0]?.value[1])).toBeGreaterThanOrEqual(5);
+    const edgeRequests = await promQuery('nginx_http_requests_total{job="edge"}');
+    expect(Number(edgeRequests[0]?.value[1])).toBeGreaterThan(0);
+    const fromOutside = await (await fetch(`${edge}/metrics`)).text();
+    expect(fromOutside).not.toContain('http_requests_total');
+    // stub_status is on the internal port only (8082), not on the public listener.
+    expect(await (await fetch(`${edge}/stub_status`)).text()).not.toContain('Active connections');
+    expect(await (await fetch('http://127.0.0.1:8082/stub_status')).text()).toContain('Active connections');
+  });
+
+  it('reads PostgreSQL as the monitoring role (pg_up 1), which cannot read the app\'s tables', async () => {
+    const up = await waitFor('pg_up', async () => {
+      const result = await promQuery('pg_up{job="postgres"}');
+      return result.length > 0 ? result : undefined;
+    });
+    expect(up.map((sample) => sample.value[1])).toEqual(['1']);
+    const psql = (user: string, sql: string) =>
+      docker(['exec', `${project}_db_1`, 'psql', '--username', user, '--dbname', 'satvach', '--no-psqlrc', '--tuples-only', '--no-align', '--command', sql], { reject: false, all: true });
+    const exporterSessions = await psql('satvach', "SELECT count(*) FROM pg_stat_activity WHERE usename = 'satvach_monitor'");
+    expect(Number(String(exporterSessions.stdout).trim()), String(exporterSessions.all)).toBeGreaterThanOrEqual(1);
+    const readPlaces = await psql('satvach_monitor', 'SELECT count(*) FROM public.places');
+    expect(readPlaces.exitCode).not.toBe(0);
+    expect(String(readPlaces.all)).toContain('permission denied for schema public');
+  });
+
+  it('PostGIS stopped: DatabaseDown reaches a person by email, Slack and SMS, and each says resolved once it is back', async () => {
+    const db = `${project}_db_1`;
+    const firingBefore = await countNotifications(sinks, 'DatabaseDown', 'firing');
+    const resolvedBefore = await countNotifications(sinks, 'DatabaseDown', 'resolved');
+    const stoppedAt = Date.now();
+    await docker(['stop', db]);
+    try {
+      const firing = await waitForNotifications(sinks, 'DatabaseDown', 'firing', { already: firingBefore, timeoutMs: 360_000 });
+      // Fault → delivery on the real stack (30 s scrape, `for: 1m`); bench/monitoring times the pipeline.
+      console.log(`DatabaseDown fault → delivery: ${CHANNELS.map((channel) => `${channel} ${((firing[channel].seenAt - stoppedAt) / 1000).toFixed(1)} s`).join(', ')}`);
+      expect(firing.email.content).toContain(`To: ${ALERT_EMAIL_TO}`);
+      expect(firing.email.content).toContain('runbooks/database/DatabaseDown.md');
+      expect(firing.slack.content).toContain('channel=#alerts');
+      expect(firing.slack.content).toContain('(pg_up = 0)');
+      expect(firing.sms.content).toMatch(/^\[FIRING\] DatabaseDown: /);
+      expect(sinks.slack.rejected).toEqual([]);
+    } finally {
+      await docker(['start', db]);
+    }
+    const resolved = await waitForNotifications(sinks, 'DatabaseDown', 'resolved', { already: resolvedBefore, timeoutMs: 360_000 });
+    expect(Object.keys(resolved).sort()).toEqual([...CHANNELS].sort());
+    await waitFor('PostGIS healthy again', async () => (String((await docker(['inspect', '--format', '{{.State.Health.Status}}', db])).stdout).trim() === 'healthy' ? true : undefined), 180_000);
   });
 });
 
@@ -118,8 +236,9 @@ describe('the whole stack through the edge', () => {
     const down = await nx(['run', 'stack:down', `--projectName=${project}`, `--stateDir=${join(scratch, 'state')}`]);
     expect(down.exitCode, down.output).toBe(0);
     expect((await docker(['ps', '-q', '--filter', `label=com.docker.compose.project=${project}`])).stdout).toBe('');
-    // The rendered config holds every secret of the stack: down deletes it.
+    // The rendered config holds every secret of the stack: down deletes it, and the monitoring files.
     expect(existsSync(join(scratch, 'state', `${project}.compose.yml`))).toBe(false);
+    expect(existsSync(join(scratch, 'state', `${project}.monitoring`))).toBe(false);
 
     // Up again as production does: the backup image by the digest a release manifest names.
     const push = await nx(['run', 'backup-image:docker-push', '-c', 'local-images'], registryEnv);
@@ -153,7 +272,7 @@ describe('database roles', () => {
     expect(superuser, `superuser sessions besides this query: ${JSON.stringify(rows)}`).toEqual([['satvach', 't', 't']]);
     const users = new Set(rows.map(([user]) => user));
     expect(users.has('satvach_app'), JSON.stringify(rows)).toBe(true);
-    expect([...users].filter((user) => !['satvach', 'satvach_app', 'satvach_backup'].includes(user ?? ''))).toEqual([]);
+    expect([...users].filter((user) => !['satvach', 'satvach_app', 'satvach_backup', 'satvach_monitor'].includes(user ?? ''))).toEqual([]);
 
     const roles = await docker(['exec', `${project}_db_1`, 'psql', '--username', 'satvach', '--dbname', 'satvach', '--no-psqlrc', '--tuples-only', '--no-align', '--command', `SELECT tableowner FROM pg_tables WHERE tablename = 'places'`]);
     expect(String(roles.stdout).trim()).toBe('satvach_owner');

@@ -1,0 +1,105 @@
+import { createHmac } from 'node:crypto';
+import { chmodSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { parse } from 'yaml';
+import { ALERT_ENV_KEYS, renderAlertmanagerConfig } from '@satvach/monitoring';
+import type { StackEnv } from './env.ts';
+import { planFromConfig } from './status.ts';
+
+/**
+ * The files the monitoring profile reads that depend on the stack (docker/compose.yml mounts
+ * SATVACH_MONITORING_DIR/prometheus and …/alertmanager): Prometheus's targets that exist only with a
+ * profile or with real MinIO, MinIO's scrape token, and Alertmanager's config. Paths are relative
+ * to the monitoring directory.
+ */
+export type MonitoringFiles = Record<string, string>;
+
+interface TargetGroup {
+  targets: string[];
+  labels: Record<string, string>;
+}
+
+interface ServiceLabels {
+  labels?: Record<string, string> | string[];
+}
+
+const MINIO_METRICS_LABEL = 'satvach.monitoring.metrics-path';
+const MINIO_READINESS_LABEL = 'satvach.monitoring.readiness-path';
+
+/** Compose renders labels as a map; a list form (`key=value`) is read too. */
+function labelsOf(service: ServiceLabels | undefined): Record<string, string> {
+  const labels = service?.labels ?? {};
+  if (!Array.isArray(labels)) return labels;
+  return Object.fromEntries(labels.map((entry) => [entry.split('=', 1)[0] as string, entry.slice(entry.indexOf('=') + 1)]));
+}
+
+/**
+ * The bearer token MinIO takes on its metrics endpoint, as `mc admin prometheus generate` makes it:
+ * a JWT (HS512) whose subject is the access key, signed with its secret key.
+ */
+export function minioPrometheusToken(accessKey: string, secretKey: string, now: Date): string {
+  const encode = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
+  // mc's default lifetime: 100 years; rotating the secret key revokes it.
+  const expires = Math.floor(now.getTime() / 1000) + 100 * 365 * 24 * 3600;
+  const unsigned = `${encode({ alg: 'HS512', typ: 'JWT' })}.${encode({ exp: expires, sub: accessKey, iss: 'prometheus' })}`;
+  return `${unsigned}.${createHmac('sha512', secretKey).update(unsigned).digest('base64url')}`;
+}
+
+/** Where docker/compose.yml mounts SATVACH_MONITORING_DIR/alertmanager inside Alertmanager's container. */
+const ALERTMANAGER_MOUNT = '/etc/alertmanager/rendered';
+
+/**
+ * Alertmanager's config from the stack env's SATVACH_ALERT_* keys (libs/monitoring's renderer), and
+ * the files its secrets are read from (the SMTP password, the Slack webhook URL): the config names
+ * them, the values never enter it. The SNS keys reach Alertmanager as AWS_* environment (compose.yml).
+ */
+function alertmanagerFiles(env: StackEnv): MonitoringFiles {
+  const alertEnv = Object.fromEntries(ALERT_ENV_KEYS.map((key) => [key, env[key]]));
+  const rendered = renderAlertmanagerConfig(alertEnv, { secretsDir: `${ALERTMANAGER_MOUNT}/secrets` });
+  return {
+    'alertmanager/alertmanager.yml': rendered.config,
+    ...Object.fromEntries(Object.entries(rendered.secretFiles).map(([name, value]) => [`alertmanager/secrets/${name}`, value.reveal()])),
+  };
+}
+
+/** The monitoring files for this rendered compose config, these profiles and this env. */
+export function renderMonitoringFiles(renderedConfig: string, profiles: readonly string[], env: StackEnv, now: Date): MonitoringFiles {
+  const running = new Set(planFromConfig(renderedConfig, profiles).services);
+  const services = (parse(renderedConfig) as { services?: Record<string, ServiceLabels> }).services ?? {};
+  const minio = labelsOf(services.minio);
+  const scrapeMinio = running.has('minio') && Boolean(minio[MINIO_METRICS_LABEL]);
+  const groups = (entries: (TargetGroup | false)[]) => `${JSON.stringify(entries.filter((entry): entry is TargetGroup => entry !== false), null, 2)}\n`;
+
+  return {
+    'prometheus/targets/minio.json': groups([scrapeMinio && { targets: ['minio:9000'], labels: { service: 'minio', __metrics_path__: minio[MINIO_METRICS_LABEL] as string } }]),
+    // A scrape token for MinIO only where it is scraped; an empty file keeps the config loadable.
+    'prometheus/minio-token': scrapeMinio ? minioPrometheusToken(env.SATVACH_MINIO_MONITOR_ACCESS_KEY_ID, env.SATVACH_MINIO_MONITOR_SECRET_ACCESS_KEY, now) : '',
+    // cloudflared shares the edge's network namespace: its metrics listener is at edge:2000.
+    'prometheus/targets/cloudflared.json': groups([running.has('cloudflared') && { targets: ['edge:2000'], labels: { service: 'cloudflared' } }]),
+    'prometheus/targets/backup.json': groups([running.has('backup') && { targets: ['backup:9464'], labels: { service: 'backup' } }]),
+    'prometheus/targets/probes.json': groups([
+      running.has('minio') && { targets: [`http://minio:9000${minio[MINIO_READINESS_LABEL] ?? '/minio/health/ready'}`], labels: { probe: 'object-storage', service: 'minio', __param_module: 'http_2xx' } },
+      env.SATVACH_PUBLIC_URL !== undefined && { targets: [env.SATVACH_PUBLIC_URL], labels: { probe: 'tls', service: 'edge', __param_module: 'https_2xx' } },
+    ]),
+    ...alertmanagerFiles(env),
+  };
+}
+
+export const monitoringDirPath = (stateDir: string, projectName: string) => join(stateDir, `${projectName}.monitoring`);
+
+/**
+ * Writes the files, each replaced whole (Prometheus re-reads target files when they change). They
+ * are readable by all (0644, dirs 0755) because the containers read them as `nobody`; the state
+ * directory around them is the owner's only (0700), so no other user of the host reaches them.
+ */
+export function writeMonitoringFiles(monitoringDir: string, files: MonitoringFiles): void {
+  chmodSync(dirname(monitoringDir), 0o700);
+  for (const [relative, text] of Object.entries(files)) {
+    const file = join(monitoringDir, relative);
+    mkdirSync(dirname(file), { recursive: true, mode: 0o755 });
+    const temporary = `${file}.${process.pid}.tmp`;
+    rmSync(temporary, { force: true });
+    writeFileSync(temporary, text, { mode: 0o644, flag: 'wx' });
+    renameSync(temporary, file);
+  }
+}
