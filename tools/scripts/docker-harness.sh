@@ -120,7 +120,7 @@ ensure_base_images() {
   # The monitoring profile's stand-ins: Debian's packages, one target each (versions: Debian 12's).
   local target
   for target in prometheus:2.42 alertmanager:0.25 node-exporter:1.5 blackbox-exporter:0.23 \
-      postgres-exporter:0.11 nginx-exporter:0.11 cadvisor:standin-1; do
+      postgres-exporter:0.11 nginx-exporter:0.11 cadvisor:standin-2; do
     build_local "satvach-local/$target" docker/local-base/monitoring --target "${target%%:*}"
   done
 }

@@ -39,6 +39,10 @@ class _UnixConnection(http.client.HTTPConnection):
         self.sock.connect(self._path)
 
 
+class EngineError(RuntimeError):
+    """The engine answered with an error status (e.g. 404 for a container that is gone)."""
+
+
 def _engine(path: str) -> object:
     connection = _UnixConnection(DOCKER_SOCKET)
     try:
@@ -46,7 +50,7 @@ def _engine(path: str) -> object:
         response = connection.getresponse()
         body = response.read()
         if response.status != 200:
-            raise RuntimeError(f"docker engine {path}: HTTP {response.status}")
+            raise EngineError(f"docker engine {path}: HTTP {response.status}")
         return json.loads(body)
     finally:
         connection.close()
@@ -128,10 +132,19 @@ HELP = {
 }
 
 
+def _sample_if_still_there(summary: dict) -> list[tuple[str, dict[str, str], float]]:
+    # A container replaced between the listing and its inspection (a restart, a recreate) has no
+    # samples this time; the others must still be served, above all while a service crash-loops.
+    try:
+        return _sample(summary)
+    except EngineError:
+        return []
+
+
 def exposition() -> str:
     running = _engine("/containers/json")
     with ThreadPoolExecutor(max_workers=8) as pool:
-        per_container = list(pool.map(_sample, running))
+        per_container = list(pool.map(_sample_if_still_there, running))
     by_name: dict[str, list[str]] = {name: [] for name in HELP}
     for samples in per_container:
         for name, labels, value in samples:

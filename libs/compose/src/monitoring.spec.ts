@@ -158,8 +158,22 @@ describe('the monitoring directory', { timeout: 60_000 }, () => {
 
     expect(statSync(stateDir).mode & 0o777).toBe(0o700);
     expect(statSync(join(monitoringDir, 'prometheus')).mode & 0o777).toBe(0o755);
-    expect(statSync(join(monitoringDir, 'prometheus/minio-token')).mode & 0o777).toBe(0o644);
     expect(readFileSync(join(monitoringDir, 'prometheus/minio-token'), 'utf8')).toBe('token');
+  });
+
+  it('as root, gives each file holding a credential to the containers\' user alone (0600, uid 65534); the rest stay 0644', () => {
+    if (process.getuid?.() !== 0) throw new Error('this test checks ownership changes only root can make: run the tests as root (CI does)');
+    const stateDir = join(dir, 'state');
+    mkdirSync(stateDir, { mode: 0o700 });
+    const monitoringDir = monitoringDirPath(stateDir, 'satvach-test');
+
+    writeMonitoringFiles(monitoringDir, { 'prometheus/minio-token': 'token', 'alertmanager/secrets/smtp_password': 'pw', 'alertmanager/alertmanager.yml': 'route: {}\n', 'prometheus/targets/backup.json': '[]\n' });
+
+    for (const secretFile of ['prometheus/minio-token', 'alertmanager/secrets/smtp_password', 'alertmanager/alertmanager.yml']) {
+      const stat = statSync(join(monitoringDir, secretFile));
+      expect([secretFile, stat.mode & 0o777, stat.uid]).toEqual([secretFile, 0o600, 65534]);
+    }
+    expect(statSync(join(monitoringDir, 'prometheus/targets/backup.json')).mode & 0o777).toBe(0o644);
   });
 
   it('holds an Alertmanager config amtool accepts', async () => {

@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto';
-import { chmodSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { parse } from 'yaml';
 import { ALERT_ENV_KEYS, renderAlertmanagerConfig } from '@satvach/monitoring';
@@ -87,19 +87,30 @@ export function renderMonitoringFiles(renderedConfig: string, profiles: readonly
 
 export const monitoringDirPath = (stateDir: string, projectName: string) => join(stateDir, `${projectName}.monitoring`);
 
+/** The containers of the monitoring profile run as nobody (docker/compose.yml `user: "65534:65534"`). */
+const CONTAINER_USER = 65534;
+
+/** Files holding a credential: the MinIO scrape token, and Alertmanager's config and receiver secrets. */
+const holdsSecret = (relative: string) => relative === 'prometheus/minio-token' || relative.startsWith('alertmanager/');
+
 /**
- * Writes the files, each replaced whole (Prometheus re-reads target files when they change). They
- * are readable by all (0644, dirs 0755) because the containers read them as `nobody`; the state
- * directory around them is the owner's only (0700), so no other user of the host reaches them.
+ * Writes the files, each replaced whole (Prometheus re-reads target files when they change), in the
+ * owner-only state directory (0700). The containers read them as nobody: run as root (as on a
+ * production host), a file holding a credential is 0600 and owned by nobody, the rest 0644; run as
+ * another user, which cannot give files away, those are 0644 too and only the 0700 state directory
+ * keeps other users of the host out.
  */
 export function writeMonitoringFiles(monitoringDir: string, files: MonitoringFiles): void {
   chmodSync(dirname(monitoringDir), 0o700);
+  const asRoot = process.getuid?.() === 0;
   for (const [relative, text] of Object.entries(files)) {
     const file = join(monitoringDir, relative);
     mkdirSync(dirname(file), { recursive: true, mode: 0o755 });
     const temporary = `${file}.${process.pid}.tmp`;
     rmSync(temporary, { force: true });
-    writeFileSync(temporary, text, { mode: 0o644, flag: 'wx' });
+    const private_ = asRoot && holdsSecret(relative);
+    writeFileSync(temporary, text, { mode: private_ ? 0o600 : 0o644, flag: 'wx' });
+    if (private_) chownSync(temporary, CONTAINER_USER, CONTAINER_USER);
     renameSync(temporary, file);
   }
 }

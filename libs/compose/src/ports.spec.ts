@@ -40,8 +40,8 @@ services:
   minio: { network_mode: host, expose: ["9000/tcp"] }
 `;
     expect(hostPorts(rendered)).toEqual([
-      { service: 'db', host: '0.0.0.0', port: 5432 },
-      { service: 'minio', host: '0.0.0.0', port: 9000 },
+      { service: 'db', host: '0.0.0.0', port: 5432, hostNetwork: true },
+      { service: 'minio', host: '0.0.0.0', port: 9000, hostNetwork: true },
     ]);
   });
 });
@@ -81,11 +81,14 @@ describe('portsInUseMessage', () => {
       [
         { service: 'edge', host: '127.0.0.1', port: 8080 },
         { service: 'minio', host: '0.0.0.0', port: 9000 },
+        { service: 'edge', host: '0.0.0.0', port: 8080, hostNetwork: true },
       ],
       'docker/.env',
     );
     expect(message).toContain('nothing was started');
     expect(message).toContain('port 8080 on 127.0.0.1 (service edge) is in use by another program: set SATVACH_HTTP_PORT in docker/.env to another port');
     expect(message).toContain('port 9000 on 0.0.0.0 (service minio) is in use by another program: this port is fixed by the image');
+    // On the host network SATVACH_HTTP_PORT moves nothing: the message must not send the user there.
+    expect(message).toContain('port 8080 on 0.0.0.0 (service edge) is in use by another program: this port is fixed by the host network (local images)');
   });
 });

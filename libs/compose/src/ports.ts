@@ -6,10 +6,12 @@ export interface HostPort {
   service: string;
   host: string;
   port: number;
+  /** On the host network the container's own port is the host's: no setting moves it. */
+  hostNetwork?: boolean;
 }
 
 /** The stack env settings that move a published port; the other ports are fixed by their image. */
-const PORT_SETTINGS: Readonly<Record<string, string>> = { edge: 'SATVACH_HTTP_PORT', db: 'SATVACH_DB_PORT' };
+const PORT_SETTINGS: Readonly<Record<string, string>> = { edge: 'SATVACH_HTTP_PORT', db: 'SATVACH_DB_PORT', victorialogs: 'SATVACH_LOGS_PORT' };
 
 interface RenderedService {
   network_mode?: string;
@@ -26,7 +28,7 @@ export function hostPorts(renderedConfig: string): HostPort[] {
   const ports: HostPort[] = [];
   for (const [service, config] of Object.entries(services)) {
     if (config.network_mode === 'host') {
-      for (const port of config.expose ?? []) ports.push({ service, host: '0.0.0.0', port: Number(String(port).split('/')[0]) });
+      for (const port of config.expose ?? []) ports.push({ service, host: '0.0.0.0', port: Number(String(port).split('/')[0]), hostNetwork: true });
     }
     for (const entry of config.ports ?? []) {
       // `compose config` writes the long form; a short `host_ip:published:target` is read too.
@@ -62,9 +64,10 @@ export async function takenPorts(
 
 /** Names each taken port, its service and the setting that moves it, or says the port is fixed. */
 export function portsInUseMessage(taken: readonly HostPort[], envFile: string): string {
-  const lines = taken.map(({ service, host, port }) => {
-    const setting = PORT_SETTINGS[service];
-    const remedy = setting ? `set ${setting} in ${envFile} to another port, or stop that program` : 'this port is fixed by the image; stop that program';
+  const lines = taken.map(({ service, host, port, hostNetwork }) => {
+    const setting = hostNetwork ? undefined : PORT_SETTINGS[service];
+    const fixedBy = hostNetwork ? 'the host network (local images): the container listens on it itself' : 'the image';
+    const remedy = setting ? `set ${setting} in ${envFile} to another port, or stop that program` : `this port is fixed by ${fixedBy}; stop that program`;
     return `  port ${port} on ${host} (service ${service}) is in use by another program: ${remedy} (\`ss -ltnp 'sport = :${port}'\` shows which)`;
   });
   return `nothing was started: ${taken.length === 1 ? 'a port the stack needs is' : 'ports the stack needs are'} taken\n${lines.join('\n')}`;

@@ -358,7 +358,7 @@ describe('a bad environment', () => {
     expect(exitCode).not.toBe(0);
     expect(output).toContain('MINIO_ROOT_PASSWORD (or MINIO_ROOT_PASSWORD_FILE): at least 8 characters');
     expect(output).toContain('SATVACH_HTTP_PORT:');
-    expect(output).toContain('SATVACH_S3_BUCKET: an S3 bucket name');
+    expect(output).toContain('SATVACH_S3_BUCKET: must be an S3 bucket name');
     expect(output).toContain('SATVACH_DB_APP_PASSWORD (or SATVACH_DB_APP_PASSWORD_FILE): letters, digits and . _ ~ - only');
     expect(output).not.toContain('POSTGRES_PASSWORD');
     expect(output).not.toContain('short');
