@@ -14,10 +14,10 @@ const sample = (text: string, name: string) => {
 };
 
 describe('BackupMetrics as data', () => {
-  it('starts at "never", takes the bucket\'s newest backup as its seed, and records runs by result', () => {
+  it('starts at "never" with no run result (a fresh install does not page), takes the bucket\'s newest backup as its seed, and records runs by result', () => {
     const metrics = new BackupMetrics();
     expect(sample(metrics.render(), 'satvach_backup_last_success_timestamp_seconds')).toBe(0);
-    expect(sample(metrics.render(), 'satvach_backup_last_run_success')).toBe(0);
+    expect(sample(metrics.render(), 'satvach_backup_last_run_success')).toBeUndefined();
     metrics.seed(manifest('2026-12-01T03:00:10.000Z', 1234));
     expect(sample(metrics.render(), 'satvach_backup_last_success_timestamp_seconds')).toBe(Date.parse('2026-12-01T03:00:10Z') / 1000);
     expect(sample(metrics.render(), 'satvach_backup_last_size_bytes')).toBe(1234);
@@ -31,6 +31,10 @@ describe('BackupMetrics as data', () => {
     const ok = metrics.render();
     expect([sample(ok, 'satvach_backup_last_success_timestamp_seconds'), sample(ok, 'satvach_backup_last_size_bytes'), sample(ok, 'satvach_backup_last_run_success')]).toEqual([Date.parse('2026-12-02T03:00:20.500Z') / 1000, 2048, 1]);
     expect([sample(ok, 'satvach_backup_runs_total{result="success"}'), sample(ok, 'satvach_backup_runs_total{result="failure"}')]).toEqual([1, 1]);
+    // Retention failed after the dump was stored: the run failed, the backup is good.
+    metrics.record({ ok: false, manifest: manifest('2026-12-03T03:00:05.000Z', 4096) });
+    const pruneFailed = metrics.render();
+    expect([sample(pruneFailed, 'satvach_backup_last_run_success'), sample(pruneFailed, 'satvach_backup_last_success_timestamp_seconds'), sample(pruneFailed, 'satvach_backup_last_size_bytes')]).toEqual([0, Date.parse('2026-12-03T03:00:05Z') / 1000, 4096]);
   });
 
   it('parses --metrics-listen and names the flag when it is malformed', () => {

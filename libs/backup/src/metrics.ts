@@ -9,7 +9,9 @@ import { type Manifest } from './manifest.ts';
 export class BackupMetrics {
   #lastSuccessSeconds = 0;
   #lastSizeBytes = 0;
-  #lastRunSuccess: 0 | 1 = 0;
+  // Unknown until a run ends or the bucket shows a backup: no sample then, so BackupFailed (no `for`)
+  // cannot page on a fresh install while its first backup is still running.
+  #lastRunSuccess: 0 | 1 | undefined;
   readonly #runs = { success: 0, failure: 0 };
 
   /** From the bucket's newest backup: it succeeded, so the last known run is good; none → never. */
@@ -23,7 +25,9 @@ export class BackupMetrics {
   record(result: { ok: boolean; manifest?: Manifest }): void {
     this.#runs[result.ok ? 'success' : 'failure'] += 1;
     this.#lastRunSuccess = result.ok ? 1 : 0;
-    if (result.ok && result.manifest) {
+    // A manifest means the dump is stored and verified on every target, even when a later step
+    // (retention, the heartbeat) failed the run: it is the newest good backup all the same.
+    if (result.manifest) {
       this.#lastSuccessSeconds = Date.parse(result.manifest.finishedAt) / 1000;
       this.#lastSizeBytes = result.manifest.size;
     }
@@ -40,7 +44,7 @@ export class BackupMetrics {
       `satvach_backup_last_size_bytes ${this.#lastSizeBytes}`,
       '# HELP satvach_backup_last_run_success 1 when the last run (or, after a restart, the newest backup) succeeded.',
       '# TYPE satvach_backup_last_run_success gauge',
-      `satvach_backup_last_run_success ${this.#lastRunSuccess}`,
+      ...(this.#lastRunSuccess === undefined ? [] : [`satvach_backup_last_run_success ${this.#lastRunSuccess}`]),
       '# HELP satvach_backup_runs_total Backup runs since the scheduler started, by result.',
       '# TYPE satvach_backup_runs_total counter',
       `satvach_backup_runs_total{result="success"} ${this.#runs.success}`,
