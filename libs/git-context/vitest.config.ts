@@ -1,8 +1,3 @@
-import { defineConfig } from 'vitest/config';
+import { libraryTestConfig } from '../../tools/vitest/library-config.ts';
 
-export default defineConfig({
-  test: {
-    include: ['src/**/*.spec.ts'],
-    environment: 'node',
-  },
-});
+export default libraryTestConfig();

@@ -1,11 +1,6 @@
-import { defineConfig } from 'vitest/config';
+import { libraryTestConfig } from '../../tools/vitest/library-config.ts';
 
 // promtool's unit tests and amtool are real processes; the whole rule suite takes ~10 s of CPU.
-export default defineConfig({
-  test: {
-    include: ['src/**/*.spec.ts'],
-    exclude: ['src/**/*.e2e.spec.ts'],
-    environment: 'node',
-    testTimeout: 120_000,
-  },
+export default libraryTestConfig({
+  testTimeout: 120_000,
 });

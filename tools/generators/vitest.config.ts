@@ -1,10 +1,5 @@
-import { defineConfig } from 'vitest/config';
+import { libraryTestConfig } from '../vitest/library-config.ts';
 
-export default defineConfig({
-  test: {
-    include: ['src/**/*.spec.ts'],
-    exclude: ['src/**/*.e2e.spec.ts'],
-    environment: 'node',
-    testTimeout: 120_000,
-  },
+export default libraryTestConfig({
+  testTimeout: 120_000,
 });

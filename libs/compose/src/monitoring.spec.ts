@@ -109,7 +109,10 @@ describe('the targets stack:up renders', { timeout: 60_000 }, () => {
     const production = renderMonitoringFiles(await renderCompose(envFile, ['compose.yml', 'compose.prod.yml'], ['monitoring']), ['monitoring'], env, now);
     const local = renderMonitoringFiles(await renderCompose(envFile, ['compose.yml', 'compose.local-images.yml'], ['monitoring']), ['monitoring'], env, now);
 
-    expect(groupsOf(production['prometheus/targets/minio.json'] as string)).toEqual([{ targets: ['minio:9000'], labels: { service: 'minio', __metrics_path__: '/minio/v2/metrics/cluster' } }]);
+    expect(groupsOf(production['prometheus/targets/minio.json'] as string)).toEqual([
+      { targets: ['minio:9000'], labels: { service: 'minio', metrics: 'cluster', __metrics_path__: '/minio/v2/metrics/cluster' } },
+      { targets: ['minio:9000'], labels: { service: 'minio', metrics: 'bucket', __metrics_path__: '/minio/v2/metrics/bucket' } },
+    ]);
     expect(production['prometheus/minio-token']).toBe(minioPrometheusToken('satvach-monitor', 'monitor-secret-1', now));
     expect(groupsOf(production['prometheus/targets/probes.json'] as string)[0]?.targets).toEqual(['http://minio:9000/minio/health/ready']);
 

@@ -1,6 +1,6 @@
 import { createHmac } from 'node:crypto';
 import { chmodSync, chownSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname, join, posix } from 'node:path';
 import { parse } from 'yaml';
 import { ALERT_ENV_KEYS, renderAlertmanagerConfig } from '@satvach/monitoring';
 import type { StackEnv } from './env.ts';
@@ -71,7 +71,12 @@ export function renderMonitoringFiles(renderedConfig: string, profiles: readonly
   const groups = (entries: (TargetGroup | false)[]) => `${JSON.stringify(entries.filter((entry): entry is TargetGroup => entry !== false), null, 2)}\n`;
 
   return {
-    'prometheus/targets/minio.json': groups([scrapeMinio && { targets: ['minio:9000'], labels: { service: 'minio', __metrics_path__: minio[MINIO_METRICS_LABEL] as string } }]),
+    // One target per metrics path (MinIO splits cluster and per-bucket metrics), told apart by `metrics`.
+    'prometheus/targets/minio.json': groups(
+      scrapeMinio
+        ? (minio[MINIO_METRICS_LABEL] as string).split(',').map((path) => ({ targets: ['minio:9000'], labels: { service: 'minio', metrics: posix.basename(path), __metrics_path__: path } }))
+        : [],
+    ),
     // A scrape token for MinIO only where it is scraped; an empty file keeps the config loadable.
     'prometheus/minio-token': scrapeMinio ? minioPrometheusToken(env.SATVACH_MINIO_MONITOR_ACCESS_KEY_ID, env.SATVACH_MINIO_MONITOR_SECRET_ACCESS_KEY, now) : '',
     // cloudflared shares the edge's network namespace: its metrics listener is at edge:2000.

@@ -1,4 +1,5 @@
 import { timestampNanos } from './time.ts';
+import { formatTable } from '@satvach/exec';
 
 /**
  * `stack:logs`: the LogsQL query for a set of options, built as data (tested as data), run against
@@ -104,9 +105,8 @@ export async function knownServices(baseUrl: string, since: string | undefined, 
   return ((JSON.parse(text) as { values?: { value: string }[] }).values ?? []).map((v) => v.value).sort();
 }
 
-/** One line per entry: time, service, level, request id, message — columns aligned to the widest value. */
+/** One line per entry: time, service, level, request id, message — columns aligned (the shared table renderer). */
 export function formatEntries(entries: readonly LogEntry[]): string[] {
-  const rows = entries.map((entry) => [entry._time, entry.service ?? '-', entry.level ?? '-', entry.request_id ?? '-']);
-  const widths = [0, 1, 2, 3].map((column) => Math.max(0, ...rows.map((row) => (row[column] as string).length)));
-  return rows.map((row, index) => [...row.map((cell, column) => cell.padEnd(widths[column] as number)), entries[index]?._msg].join('  '));
+  if (entries.length === 0) return [];
+  return formatTable(entries.map((entry) => [entry._time, entry.service ?? '-', entry.level ?? '-', entry.request_id ?? '-', entry._msg ?? ''])).split('\n');
 }
