@@ -183,18 +183,18 @@ describe('the exact image set on real git history', () => {
     ]);
   });
 
-  it('backend devtools only → no image (the harness is a cache input of the backup tests too, so backup-image is affected, and skipped)', async () => {
+  it('backend devtools only → no image (the harness is a cache input of the backup and logs tests too, so their images are affected, and skipped)', async () => {
     const result = await imagesAfter('apps/backend/devtools/local_services.py');
-    expect(result.affectedProjects).toEqual(expect.arrayContaining(['backend', 'backup', 'backup-image']));
+    expect(result.affectedProjects).toEqual(expect.arrayContaining(['backend', 'backup', 'backup-image', 'logs', 'logs-shipper-image']));
     expect(result.images).toEqual([]);
-    expect(result.skipped.map((s) => s.project)).toEqual(['backend', 'backup-image']);
+    expect(result.skipped.map((s) => s.project)).toEqual(['backend', 'backup-image', 'logs-shipper-image']);
   });
 
-  it('the setup script only → no image: the backup tests re-run (it is their cache input), the backup build does not see it', async () => {
+  it('the setup script only → no image: the backup and logs tests re-run (it is their cache input), no build sees it', async () => {
     const result = await imagesAfter('tools/scripts/setup.sh');
-    expect(result.affectedProjects).toEqual(expect.arrayContaining(['backup', 'backup-image', 'ci']));
+    expect(result.affectedProjects).toEqual(expect.arrayContaining(['backup', 'backup-image', 'ci', 'logs', 'logs-shipper-image']));
     expect(result.images).toEqual([]);
-    expect(result.skipped.map((s) => s.project)).toEqual(['backend', 'backup-image']);
+    expect(result.skipped.map((s) => s.project)).toEqual(['backend', 'backup-image', 'logs-shipper-image']);
   });
 
   it('backend dev lock and pyproject only → no image (the `*` rule; only requirements.lock is re-included)', async () => {
