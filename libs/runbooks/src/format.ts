@@ -1,0 +1,33 @@
+/**
+ * The shape every runbook shares: what `nx g new-runbook` writes, `runbooks:lint` checks and the
+ * index lists. One place, so the generator and the lint cannot drift apart.
+ *
+ * A runbook is `runbooks/<area>/<AlertName>.md`:
+ *
+ *     ---
+ *     alert: DatabaseDown        # the Prometheus alert it answers (absent for a procedure)
+ *     severity: critical         # the rule's severity label
+ *     area: database
+ *     ---
+ *     # DatabaseDown
+ *     ## Meaning … ## Impact … ## Diagnosis … ## Mitigation … ## Escalation …
+ *
+ * A section still to write holds only an HTML comment (the generator's guidance); it counts as empty.
+ */
+
+export const RUNBOOK_SECTIONS = ['Meaning', 'Impact', 'Diagnosis', 'Mitigation', 'Escalation'] as const;
+export type RunbookSection = (typeof RUNBOOK_SECTIONS)[number];
+
+export const SEVERITIES = ['critical', 'warning', 'info'] as const;
+export type Severity = (typeof SEVERITIES)[number];
+
+/** Prometheus alert names here are PascalCase: `DatabaseDown`, `HighCpuSustained`. */
+export const ALERT_NAME = /^[A-Z][a-z0-9]+(?:[A-Z][a-z0-9]*)*$/;
+/** Areas are directories under runbooks/: kebab-case, one level. */
+export const AREA_NAME = /^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$/;
+
+/** Where a runbook lives, relative to the workspace root; also the rule's `runbook_url` annotation. */
+export const runbookPath = (area: string, name: string): string => `runbooks/${area}/${name}.md`;
+
+/** runbooks/README.md's index: one table row per runbook, ordered by area, then name. */
+export const INDEX_HEADER = '| Area | Runbook | When |';
