@@ -10,7 +10,7 @@ export {
   type RenderOptions,
   writeAlertmanagerFiles,
 } from './alertmanager.ts';
-export { alertRuleProblems, alertTestCases, alertTestCounts, loadAlertRules, MONITORING_DIR, RULE_TESTS_DIR, RULES_DIR, RuleFileError, SEVERITIES, yamlFiles, type AlertRule, type AlertTestCase } from './rules.ts';
+export { alertRuleProblems, alertTestCases, alertTestCounts, loadAlertRules, MONITORING_DIR, parseAlertRules, RULE_TESTS_DIR, RULES_DIR, RuleFileError, SEVERITIES, yamlFiles, type AlertRule, type AlertTestCase } from './rules.ts';
 export {
   amtoolCheckConfig,
   amtoolRoutesTest,

@@ -35,22 +35,25 @@ interface RuleFileShape {
 
 /** Every alerting rule of the rule files, read as data; a file that is not YAML names itself. */
 export function loadAlertRules(files: readonly string[]): AlertRule[] {
-  return files.flatMap((file) => {
-    let doc: RuleFileShape;
-    try {
-      doc = parse(readFileSync(file, 'utf8')) as RuleFileShape;
-    } catch (error) {
-      throw new RuleFileError(`${file}: not a rule file: ${(error as Error).message}`);
-    }
-    if (!Array.isArray(doc?.groups)) throw new RuleFileError(`${file}: no "groups:" list; a Prometheus rule file starts with groups:`);
-    return doc.groups.flatMap((group) =>
-      (group.rules ?? []).flatMap((rule) =>
-        rule.alert === undefined
-          ? []
-          : [{ file, group: group.name ?? '', alert: rule.alert, expr: String(rule.expr), for: rule.for, labels: rule.labels ?? {}, annotations: rule.annotations ?? {} }],
-      ),
-    );
-  });
+  return files.flatMap((file) => parseAlertRules(readFileSync(file, 'utf8'), file));
+}
+
+/** The alerting rules of one rule file's text (`file` names it in errors): for callers that hold the text, e.g. a generator's tree. */
+export function parseAlertRules(text: string, file: string): AlertRule[] {
+  let doc: RuleFileShape;
+  try {
+    doc = parse(text) as RuleFileShape;
+  } catch (error) {
+    throw new RuleFileError(`${file}: not a rule file: ${(error as Error).message}`);
+  }
+  if (!Array.isArray(doc?.groups)) throw new RuleFileError(`${file}: no "groups:" list; a Prometheus rule file starts with groups:`);
+  return doc.groups.flatMap((group) =>
+    (group.rules ?? []).flatMap((rule) =>
+      rule.alert === undefined
+        ? []
+        : [{ file, group: group.name ?? '', alert: rule.alert, expr: String(rule.expr), for: rule.for, labels: rule.labels ?? {}, annotations: rule.annotations ?? {} }],
+    ),
+  );
 }
 
 interface TestFileShape {

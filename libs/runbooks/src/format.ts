@@ -31,3 +31,18 @@ export const runbookPath = (area: string, name: string): string => `runbooks/${a
 
 /** runbooks/README.md's index: one table row per runbook, ordered by area, then name. */
 export const INDEX_HEADER = '| Area | Runbook | When |';
+
+/** The index file, relative to the workspace root. */
+export const INDEX_FILE = 'runbooks/README.md';
+
+/** One index row; `when` says in a few words when to open the runbook. */
+export const indexRow = (area: string, name: string, when: string): string => `| ${area} | [${name}](${area}/${name}.md) | ${when} |`;
+
+/** Where the Prometheus alert rules live (every `*.yml` in it), relative to the workspace root. */
+export const RULES_DIR = 'docker/monitoring/prometheus/rules';
+
+/** The rotation an Escalation section points to (`owners.<area>` names the area's owner). */
+export const ROTATION_FILE = 'runbooks/oncall/rotation.yaml';
+
+/** Prints who is on call now (primary) and next in line (secondary). */
+export const ONCALL_COMMAND = 'npx nx run runbooks:oncall';
