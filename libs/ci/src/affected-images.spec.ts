@@ -164,22 +164,13 @@ describe('the exact image set on real git history', () => {
     ]);
   });
 
-  it('the Node tool images\' shared ignore file (docker/node-tool/Dockerfile.dockerignore) → the backup and log shipper images', async () => {
-    const result = await imagesAfter('docker/node-tool/Dockerfile.dockerignore');
+  it.each([
+    ['Dockerfile', 'docker/node-tool/Dockerfile'],
+    ['.dockerignore', 'docker/node-tool/Dockerfile.dockerignore'],
+  ])('the Node tool images\' shared %s (%s) → the backup and log shipper images, nothing else', async (kind, file) => {
+    const result = await imagesAfter(file);
     expect(setOf(result)).toEqual(['backup-image', 'logs-shipper-image']);
-    expect(result.images.map((image) => image.reasons)).toEqual([
-      ['.dockerignore changed: docker/node-tool/Dockerfile.dockerignore'],
-      ['.dockerignore changed: docker/node-tool/Dockerfile.dockerignore'],
-    ]);
-  });
-
-  it('the Node tool images\' shared Dockerfile → the backup and log shipper images, nothing else', async () => {
-    const result = await imagesAfter('docker/node-tool/Dockerfile');
-    expect(setOf(result)).toEqual(['backup-image', 'logs-shipper-image']);
-    expect(result.images.map((image) => image.reasons)).toEqual([
-      ['Dockerfile changed: docker/node-tool/Dockerfile'],
-      ['Dockerfile changed: docker/node-tool/Dockerfile'],
-    ]);
+    expect(result.images.map((image) => image.reasons)).toEqual([[`${kind} changed: ${file}`], [`${kind} changed: ${file}`]]);
   });
 
   it('backend tests only → no image: apps/backend/.dockerignore keeps tests out of the build', async () => {
