@@ -1,4 +1,5 @@
 import { type NearbyPlace } from '@satvach/api-contract';
+import { nearbyPlace } from '@satvach/api-contract/testing';
 import { cleanup, fireEvent, render, screen, waitFor, within } from '@solidjs/testing-library';
 import { createEffect } from 'solid-js';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -8,20 +9,12 @@ import { type FakeApi, type Reply, startFakeApi } from './fake-api-server.ts';
 import { type PositionResult } from './geo.ts';
 import type { PlacesMapProps } from './PlacesMap.tsx';
 
-const nearbyPlace = (id: string, name: string, category: NearbyPlace['category'], distance_m: number): NearbyPlace => ({
-  id,
-  name,
-  category,
-  lat: 18.52 + distance_m / 1e6,
-  lon: 73.85,
-  created_at: '2025-01-31T08:15:00Z',
-  has_photo: false,
-  distance_m,
-});
+const placeAt = (id: string, name: string, category: NearbyPlace['category'], distance_m: number): NearbyPlace =>
+  nearbyPlace({ id, name, category, lat: 18.52 + distance_m / 1e6, lon: 73.85, distance_m });
 
 const places = [
-  nearbyPlace('0b6f8a52-6a43-4c7e-9a35-6f0a4c3b2d11', 'Vaishali', 'restaurant', 120.4),
-  nearbyPlace('7c1d2e3f-4a5b-4c6d-8e7f-9a0b1c2d3e4f', 'Empress Garden', 'park', 2345),
+  placeAt('0b6f8a52-6a43-4c7e-9a35-6f0a4c3b2d11', 'Vaishali', 'restaurant', 120.4),
+  placeAt('7c1d2e3f-4a5b-4c6d-8e7f-9a0b1c2d3e4f', 'Empress Garden', 'park', 2345),
 ];
 const nearby = (items: NearbyPlace[], radius_m = 1000): Reply => ({ status: 200, body: { items, radius_m, limit: 50 } });
 

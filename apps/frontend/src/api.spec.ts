@@ -1,18 +1,10 @@
 // @vitest-environment node
+import { nearbyPlace } from '@satvach/api-contract/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiRequestError, createApiClient } from './api.ts';
 import { closedPortUrl, type FakeApi, startFakeApi } from './fake-api-server.ts';
 
-const place = {
-  id: '3f2b8c1e-4a5d-4e6f-9a7b-1c2d3e4f5a6b',
-  name: 'Vaishali',
-  category: 'restaurant',
-  lat: 18.5204,
-  lon: 73.8567,
-  created_at: '2025-01-31T08:15:00Z',
-  has_photo: true,
-  distance_m: 120.5,
-};
+const place = nearbyPlace({ has_photo: true, distance_m: 120.5 });
 const nearbyBody = { items: [place], radius_m: 1000, limit: 50 };
 const query = { lat: 18.5204, lon: 73.8567, radiusM: 1000 };
 

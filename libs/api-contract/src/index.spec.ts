@@ -1,16 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { ApiError, DependencyUnavailable, NearbyResponse, PLACE_CATEGORIES, PlaceCategory, PlaceCreate, contractSchemas } from './index.ts';
+import { nearbyPlace } from './testing/index.ts';
 
-const place = {
-  id: '3f2b8c1e-4a5d-4e6f-9a7b-1c2d3e4f5a6b',
-  name: 'Vaishali',
-  category: 'restaurant',
-  lat: 18.5204,
-  lon: 73.8567,
-  created_at: '2025-01-31T08:15:00Z',
-  has_photo: false,
-  distance_m: 42.5,
-};
+const place = nearbyPlace();
 
 const nearby = { items: [place], radius_m: 1000, limit: 50 };
 

@@ -3,20 +3,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { inspect } from 'node:util';
 import { describe, expect, it } from 'vitest';
+import { thrown } from '@satvach/exec/testing';
 import { CONFIG_KEYS, ConfigError, DEFAULTS, loadConfig, loadConfigFrom, pruneTarget } from './config.ts';
 
 const example = new URL('../backup.env.example', import.meta.url).pathname;
 const minimal = { SATVACH_BACKUP_DATABASE_URL: 'postgresql://satvach:pw-1@db:5432/satvach', SATVACH_BACKUP_S3_BUCKET: 'satvach-backups' };
 
-function problem(env: Record<string, string>): string {
-  try {
-    loadConfig(env);
-  } catch (error) {
-    expect(error).toBeInstanceOf(ConfigError);
-    return (error as Error).message;
-  }
-  throw new Error('expected the configuration to be rejected');
-}
+const problem = (env: Record<string, string>): string => thrown(() => loadConfig(env), ConfigError).message;
 
 describe('backup configuration', () => {
   it('loads the documented example file, and the file documents every key', () => {
@@ -88,15 +81,7 @@ describe('backup configuration', () => {
       writeFileSync(file, `# c\nexport SATVACH_BACKUP_DATABASE_URL="postgresql://u@h/d"\nSATVACH_BACKUP_S3_BUCKET='satvach-backups'\n`);
       expect(loadConfigFrom(file).s3.bucket).toBe('satvach-backups');
       writeFileSync(file, 'SATVACH_BACKUP_S3_BUCKET=satvach-backups\npasted-secret-value\nPGPASSWORD=p#ss\n');
-      const error = (() => {
-        try {
-          loadConfigFrom(file);
-        } catch (caught) {
-          return caught as Error;
-        }
-        throw new Error('expected a ConfigError');
-      })();
-      expect(error).toBeInstanceOf(ConfigError);
+      const error = thrown(() => loadConfigFrom(file), ConfigError);
       expect(error.message).toContain(`invalid backup configuration in ${file}:\n  - line 2: not KEY=value\n  - line 3: PGPASSWORD holds # without quotes`);
       expect(error.message).not.toContain('pasted-secret-value');
       expect(error.message).not.toContain('p#ss');

@@ -87,7 +87,7 @@ describe('the exact image set on real git history', () => {
     ]);
   });
 
-  it('the root .dockerignore only → the frontend image (root context); not the backup image, whose Dockerfile.dockerignore BuildKit reads instead', async () => {
+  it('the root .dockerignore only → the frontend image (root context); not the backup or log shipper image, whose Dockerfile.dockerignore BuildKit reads instead', async () => {
     const result = await imagesAfter('.dockerignore');
     expect(result.affectedProjects).not.toContain('frontend');
     expect(result.images).toEqual([
@@ -111,7 +111,7 @@ describe('the exact image set on real git history', () => {
     expect(result.images).toEqual([
       {
         project: 'backup-image',
-        dockerfile: 'docker/backup/Dockerfile',
+        dockerfile: 'docker/node-tool/Dockerfile',
         context: '.',
         reasons: ['npm lockfile changed: package-lock.json lies inside the build context and Nx marks backup-image affected by it'],
       },
@@ -123,7 +123,7 @@ describe('the exact image set on real git history', () => {
       },
       {
         project: 'logs-shipper-image',
-        dockerfile: 'docker/monitoring/logging/Dockerfile',
+        dockerfile: 'docker/node-tool/Dockerfile',
         context: '.',
         reasons: ['npm lockfile changed: package-lock.json lies inside the build context and Nx marks logs-shipper-image affected by it'],
       },
@@ -138,7 +138,7 @@ describe('the exact image set on real git history', () => {
     expect(result.images).toEqual([
       {
         project: 'backup-image',
-        dockerfile: 'docker/backup/Dockerfile',
+        dockerfile: 'docker/node-tool/Dockerfile',
         context: '.',
         reasons: ['depends on affected backup: backup-image → backup (implicit); changed libs/backup/src/job.ts'],
       },
@@ -150,7 +150,7 @@ describe('the exact image set on real git history', () => {
     expect(result.images).toEqual([
       {
         project: 'logs-shipper-image',
-        dockerfile: 'docker/monitoring/logging/Dockerfile',
+        dockerfile: 'docker/node-tool/Dockerfile',
         context: '.',
         reasons: ['depends on affected logs: logs-shipper-image → logs (implicit); changed libs/logs/src/shipper.ts'],
       },
@@ -160,14 +160,17 @@ describe('the exact image set on real git history', () => {
   it('the backup entry script → the backup image only', async () => {
     const result = await imagesAfter('docker/backup/backup_db.sh');
     expect(result.images).toEqual([
-      { project: 'backup-image', dockerfile: 'docker/backup/Dockerfile', context: '.', reasons: ['changed in docker/backup: docker/backup/backup_db.sh'] },
+      { project: 'backup-image', dockerfile: 'docker/node-tool/Dockerfile', context: '.', reasons: ['changed in docker/backup: docker/backup/backup_db.sh'] },
     ]);
   });
 
-  it('the backup image ignore file (docker/backup/Dockerfile.dockerignore) → the backup image only', async () => {
-    const result = await imagesAfter('docker/backup/Dockerfile.dockerignore');
-    expect(setOf(result)).toEqual(['backup-image']);
-    expect(result.images[0]?.reasons).toEqual(['.dockerignore changed: docker/backup/Dockerfile.dockerignore']);
+  it.each([
+    ['Dockerfile', 'docker/node-tool/Dockerfile'],
+    ['.dockerignore', 'docker/node-tool/Dockerfile.dockerignore'],
+  ])('the Node tool images\' shared %s (%s) → the backup and log shipper images, nothing else', async (kind, file) => {
+    const result = await imagesAfter(file);
+    expect(setOf(result)).toEqual(['backup-image', 'logs-shipper-image']);
+    expect(result.images.map((image) => image.reasons)).toEqual([[`${kind} changed: ${file}`], [`${kind} changed: ${file}`]]);
   });
 
   it('backend tests only → no image: apps/backend/.dockerignore keeps tests out of the build', async () => {

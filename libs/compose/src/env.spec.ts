@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { workspaceRoot } from '@nx/devkit';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { thrown } from '@satvach/exec/testing';
 import { ageRecipientProblem, bucketNameProblem, scheduleProblem } from '@satvach/backup/values';
 import { appendSecrets, ensureEnvFile, GENERATED_PLACEHOLDER, loadStackEnv, missingSecrets, STACK_ENV_KEYS, StackEnvError } from './env.ts';
 
@@ -20,15 +21,7 @@ const S3_SECRETS = 'SATVACH_S3_SECRET_ACCESS_KEY=backend-secret-1\nSATVACH_BACKU
 const ROLE_PASSWORDS = 'SATVACH_DB_OWNER_PASSWORD=owner-password-1\nSATVACH_DB_APP_PASSWORD=app-password-123\nSATVACH_DB_BACKUP_PASSWORD=backup-password-1\nSATVACH_DB_MONITOR_PASSWORD=monitor-password-1\n';
 const VALID = `POSTGRES_PASSWORD=correct-horse-battery\nMINIO_ROOT_PASSWORD=minio-secret-123\n${ROLE_PASSWORDS}${S3_SECRETS}`;
 
-function problemsOf(fn: () => unknown): string[] {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof StackEnvError) return error.problems;
-    throw error;
-  }
-  throw new Error('expected a StackEnvError');
-}
+const problemsOf = (fn: () => unknown): string[] => thrown(fn, StackEnvError).problems;
 
 describe('loadStackEnv', () => {
   it('applies defaults and lets the process environment win over the file', () => {
@@ -75,14 +68,8 @@ describe('loadStackEnv', () => {
   it('names the .env file and the line it cannot read, never the line, and starts nothing', () => {
     const envFile = write('.env', `${VALID}pasted-password-on-its-own-line\nPOSTGRES_PASSWORD=abc#defghijklmn\n`);
     const lines = VALID.split('\n').length;
-    let error: unknown;
-    try {
-      loadStackEnv({ envFile, processEnv: {} });
-    } catch (caught) {
-      error = caught;
-    }
-    expect(error).toBeInstanceOf(StackEnvError);
-    expect((error as StackEnvError).problems).toEqual([
+    const error = thrown(() => loadStackEnv({ envFile, processEnv: {} }), StackEnvError);
+    expect(error.problems).toEqual([
       `line ${lines}: not KEY=value`,
       `line ${lines + 1}: POSTGRES_PASSWORD holds # without quotes, which would start a comment; quote the value`,
     ]);
@@ -113,12 +100,7 @@ describe('loadStackEnv', () => {
       `${VALID}SATVACH_DB_APP_PASSWORD=has spaces in it!\nSATVACH_DB_BACKUP_PASSWORD=short1\nSATVACH_DB_OWNER_USER=pg_owner\nSATVACH_DB_APP_CONNECTION_LIMIT=0\n`,
     );
 
-    let message = '';
-    try {
-      loadStackEnv({ envFile, processEnv: {} });
-    } catch (error) {
-      message = (error as Error).message;
-    }
+    const { message } = thrown(() => loadStackEnv({ envFile, processEnv: {} }), StackEnvError);
     expect((message.match(/^ {2}- .*$/gm) ?? []).map((line) => line.slice(4))).toEqual([
       expect.stringMatching(/^SATVACH_DB_OWNER_USER: not starting with pg_/),
       'SATVACH_DB_APP_PASSWORD (or SATVACH_DB_APP_PASSWORD_FILE): letters, digits and . _ ~ - only (it goes into a URL)',
@@ -193,12 +175,7 @@ describe('loadStackEnv', () => {
     const secretFile = write('pg-password', 'from-a-file-0123\n');
     const envFile = write('.env', `POSTGRES_PASSWORD_FILE=${secretFile}\nMINIO_ROOT_PASSWORD=short\n${S3_SECRETS}`);
 
-    let message = '';
-    try {
-      loadStackEnv({ envFile, processEnv: {} });
-    } catch (error) {
-      message = (error as Error).message;
-    }
+    const { message } = thrown(() => loadStackEnv({ envFile, processEnv: {} }), StackEnvError);
     expect(message).toContain('MINIO_ROOT_PASSWORD (or MINIO_ROOT_PASSWORD_FILE): at least 8 characters');
     expect(message).not.toContain('short');
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { isSecret } from '@satvach/exec';
+import { thrown } from '@satvach/exec/testing';
 import { smtpSettingsFrom } from './email.ts';
 
 const good = {
@@ -10,14 +11,7 @@ const good = {
   SATVACH_ALERT_EMAIL_TO: 'ops@example.com, finance@example.com',
 };
 
-function problems(values: Record<string, string | undefined>): string {
-  try {
-    smtpSettingsFrom(values, 'docker/.env');
-  } catch (error) {
-    return (error as Error).message;
-  }
-  return '';
-}
+const problems = (values: Record<string, string | undefined>): string => thrown(() => smtpSettingsFrom(values, 'docker/.env')).message;
 
 describe('SMTP settings from the stack env', () => {
   it('parses host:port, the recipients, TLS required by default, and wraps the password as a secret', () => {

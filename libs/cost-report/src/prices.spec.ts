@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { thrown } from '@satvach/exec/testing';
 import { loadPrices, PricesError } from './prices.ts';
 
 const workspaceRoot = join(import.meta.dirname, '../../..');
@@ -38,12 +39,7 @@ describe('prices.json', () => {
 
   it('a missing nested key, a wrong type and an unknown key are each named', () => {
     const file = fileWith({ ...valid, currency: 'euro', host: { monthly: '40', split: { cpu: 0.5, memory: 0.35, disk: 0.15 } }, egress: { perGb: 0.01, perTb: 1 } });
-    let message = '';
-    try {
-      loadPrices(file);
-    } catch (error) {
-      message = (error as Error).message;
-    }
+    const { message } = thrown(() => loadPrices(file), PricesError);
     expect(message).toContain(file);
     expect(message).toContain('  - currency: an ISO 4217 code such as EUR or USD');
     expect(message).toContain('  - host.monthly: a number');

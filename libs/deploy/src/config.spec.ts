@@ -1,5 +1,6 @@
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { thrown } from '@satvach/exec/testing';
 import { containerNameOf, DeployConfigError, healthUrl, loadDeployConfig, memoryBytes, parseDeployConfig, upstreamAddress } from './config.ts';
 import { documentedConfig } from './testing/documented.ts';
 
@@ -27,18 +28,13 @@ describe('deploy configuration', () => {
 
   it('names every bad key at once, with the file', () => {
     const bad = { ...minimal, colours: { blue: { hostPort: 0 }, green: { hostPort: 8002 } }, canary: { steps: [50, 10] }, surprise: true, networks: ['host', 'satvach_edge'] };
-    expect(() => parseDeployConfig(bad, 'deploy.json', '/ws')).toThrow(DeployConfigError);
-    try {
-      parseDeployConfig(bad, 'deploy.json', '/ws');
-    } catch (error) {
-      const message = (error as Error).message;
-      expect(message).toContain('deploy.json: invalid deploy configuration');
-      expect(message).toContain('colours.blue.hostPort');
-      expect(message).toContain('canary.steps: the last step must be 100');
-      expect(message).toContain('canary.steps: steps must rise');
-      expect(message).toContain('networks: "host" cannot be combined');
-      expect(message).toMatch(/surprise/);
-    }
+    const { message } = thrown(() => parseDeployConfig(bad, 'deploy.json', '/ws'), DeployConfigError);
+    expect(message).toContain('deploy.json: invalid deploy configuration');
+    expect(message).toContain('colours.blue.hostPort');
+    expect(message).toContain('canary.steps: the last step must be 100');
+    expect(message).toContain('canary.steps: steps must rise');
+    expect(message).toContain('networks: "host" cannot be combined');
+    expect(message).toMatch(/surprise/);
   });
 
   it('refuses two colours on one port', () => {
@@ -57,12 +53,7 @@ describe('deploy configuration', () => {
 
   it('names every bad hardening key', () => {
     const hardening = { readOnly: 'yes', tmpfs: ['tmp'], capDrop: ['all'], securityOpt: [], memory: '4k', cpus: 0, pidsLimit: 0, user: '0:0', restart: 'sometimes', logging: { driver: 'json-file', options: { 'max-size': '10m' } } };
-    let message = '';
-    try {
-      parseDeployConfig({ ...minimal, hardening }, 'deploy.json', '/');
-    } catch (error) {
-      message = (error as Error).message;
-    }
+    const { message } = thrown(() => parseDeployConfig({ ...minimal, hardening }, 'deploy.json', '/'), DeployConfigError);
     for (const problem of [
       'hardening.readOnly: Invalid input: expected boolean',
       'hardening.tmpfs.0: an absolute path',

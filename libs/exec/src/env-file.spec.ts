@@ -3,16 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { EnvFileError, parseEnvFile, readEnvFile } from './env-file.ts';
+import { thrown } from './testing.ts';
 
-const failure = (fn: () => unknown): EnvFileError => {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof EnvFileError) return error;
-    throw error;
-  }
-  throw new Error('expected an EnvFileError');
-};
+const failure = (fn: () => unknown): EnvFileError => thrown(fn, EnvFileError);
 
 describe('parseEnvFile', () => {
   it('reads comments, blank lines, export, quotes, = in values, empty values and multi-line quoted values', () => {

@@ -11,6 +11,20 @@ export async function rejection(promise: Promise<unknown>): Promise<Error> {
   throw new Error('expected a rejection');
 }
 
+/**
+ * The error a call that must throw throws — of `type` when one is given; fails the test when the call
+ * returns or throws something else.
+ */
+export function thrown<E extends Error = Error>(call: () => unknown, type?: abstract new (...args: never[]) => E): E {
+  try {
+    call();
+  } catch (error) {
+    if (type === undefined || error instanceof type) return error as E;
+    throw new Error(`expected a ${type.name}, got ${String(error)}`, { cause: error });
+  }
+  throw new Error(`expected ${type === undefined ? 'an error' : `a ${type.name}`}, but the call returned`);
+}
+
 /** A TCP port on 127.0.0.1 that was free a moment ago, for a test server to listen on. */
 export async function freePort(): Promise<number> {
   const server = createServer();

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { isSecret, secret } from '@satvach/exec';
+import { thrown } from '@satvach/exec/testing';
 import { parse } from 'yaml';
 import { AlertConfigError, parseAlertEnv, RECEIVERS, renderAlertmanagerConfig, SECRET_FILE_NAMES } from './alertmanager.ts';
 import { REQUIRED_ALERT_KEYS } from './alert-env.ts';
@@ -9,15 +10,7 @@ const options = { secretsDir: '/etc/alertmanager/secrets' };
 const render = (env: Record<string, string | undefined> = {}) => renderAlertmanagerConfig({ ...VALID_ALERT_ENV, ...env }, options);
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 const config = (env: Record<string, string | undefined> = {}) => parse(render(env).config) as any;
-const problemsOf = (env: Record<string, string | undefined>): string[] => {
-  try {
-    render(env);
-  } catch (error) {
-    expect(error).toBeInstanceOf(AlertConfigError);
-    return (error as AlertConfigError).problems;
-  }
-  throw new Error('rendered without an error');
-};
+const problemsOf = (env: Record<string, string | undefined>): string[] => thrown(() => render(env), AlertConfigError).problems;
 
 describe('renderAlertmanagerConfig', () => {
   it('routes by severity: critical → Slack + SNS + email, warning → Slack + email, info → a daily email digest, Watchdog → the heartbeat', () => {
@@ -142,12 +135,7 @@ describe('bad alert settings', () => {
 
   it('lists every problem at once, and the error message carries no secret', () => {
     const env = { SATVACH_ALERT_SLACK_WEBHOOK_URL: 'not a url but a secret-looking token', SATVACH_ALERT_SMTP_HOST: undefined, SATVACH_ALERT_SMS_SECRET_ACCESS_KEY: 'short' };
-    let message = '';
-    try {
-      render(env);
-    } catch (error) {
-      message = (error as Error).message;
-    }
+    const { message } = thrown(() => render(env), AlertConfigError);
     expect(message).toContain('SATVACH_ALERT_SLACK_WEBHOOK_URL: ');
     expect(message).toContain('SATVACH_ALERT_SMS_SECRET_ACCESS_KEY: ');
     expect(message).not.toContain('secret-looking');

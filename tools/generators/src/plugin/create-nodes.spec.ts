@@ -226,4 +226,28 @@ describe('createNodes for Dockerfiles', () => {
       ['docker/base/Dockerfile', {}],
     ]);
   });
+
+  it('gives a project whose project.json names a shared Dockerfile the same targets; not one with its own Dockerfile or without docker-build', async () => {
+    write('docker/tool/Dockerfile', 'FROM scratch AS a\nFROM scratch AS b\n');
+    write('docker/a/project.json', JSON.stringify({ name: 'a-image', targets: { 'docker-build': { options: { dockerfile: 'docker/tool/Dockerfile', target: 'a' } } } }));
+    write('apps/api/Dockerfile', 'FROM scratch\n');
+    write('apps/api/project.json', JSON.stringify({ name: 'api', targets: { 'docker-build': { options: { dockerfile: 'apps/api/Dockerfile' } } } }));
+    write('libs/x/project.json', JSON.stringify({ name: 'x', targets: { test: {} } }));
+
+    const results = await infer(['docker/a/project.json', 'apps/api/project.json', 'libs/x/project.json']);
+
+    expect(results).toEqual([
+      ['docker/a/project.json', { projects: { 'docker/a': { targets: dockerTargets('ghcr.io/satvach') } } }],
+      ['apps/api/project.json', {}],
+      ['libs/x/project.json', {}],
+    ]);
+  });
+
+  it('names a project.json that is not valid JSON', async () => {
+    write('docker/a/project.json', '{"targets": ');
+
+    await expect(infer(['docker/a/project.json'])).rejects.toMatchObject({
+      errors: [['docker/a/project.json', expect.objectContaining({ message: expect.stringMatching(/^docker\/a\/project\.json is not valid JSON \(.+\): fix the file$/) })]],
+    });
+  });
 });

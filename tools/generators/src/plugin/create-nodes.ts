@@ -18,8 +18,11 @@ import { inferTypecheckTarget, VITE_CONFIG_FILES } from './typescript-targets.ts
 /** Options of the plugin entry in nx.json. */
 export type PlatformPluginOptions = DockerTargetOptions;
 
-/** Files that imply targets. Reading them is cheaper than hashing them, so results are not cached. */
-export const PLATFORM_PROJECT_FILES_GLOB = '**/{pyproject.toml,tsconfig.json,Dockerfile}';
+/**
+ * Files that imply targets. Reading them is cheaper than hashing them, so results are not cached.
+ * project.json is read for the image targets of a project whose Dockerfile is shared (see sharedDockerfileProject).
+ */
+export const PLATFORM_PROJECT_FILES_GLOB = '**/{pyproject.toml,tsconfig.json,Dockerfile,project.json}';
 
 /** Files that make a folder a project; a Dockerfile elsewhere (e.g. a local base image) is not one. */
 const PROJECT_FILES = ['project.json', 'package.json', 'pyproject.toml'];
@@ -73,10 +76,28 @@ function dockerProject(configFile: string, options: PlatformPluginOptions, conte
   return { projects: { [projectRoot]: { targets: inferDockerTargets(options) } } };
 }
 
+/**
+ * A project without a Dockerfile of its own whose project.json configures `docker-build` with a
+ * `dockerfile` option: its image is one target of a Dockerfile several images share (docker/node-tool).
+ */
+function sharedDockerfileProject(configFile: string, options: PlatformPluginOptions, context: CreateNodesContext): CreateNodesResult {
+  const projectRoot = dirname(configFile);
+  if (existsSync(join(context.workspaceRoot, projectRoot, 'Dockerfile'))) return {};
+  let config: { targets?: Record<string, { options?: { dockerfile?: unknown } }> };
+  try {
+    config = JSON.parse(readFileSync(join(context.workspaceRoot, configFile), 'utf8'));
+  } catch (error) {
+    throw new Error(`${configFile} is not valid JSON (${(error as Error).message}): fix the file`);
+  }
+  if (typeof config.targets?.['docker-build']?.options?.dockerfile !== 'string') return {};
+  return { projects: { [projectRoot]: { targets: inferDockerTargets(options) } } };
+}
+
 const INFERENCE_BY_FILE: Record<string, (file: string, options: PlatformPluginOptions, context: CreateNodesContext) => CreateNodesResult> = {
   'pyproject.toml': (file, _options, context) => pythonProject(file, context),
   'tsconfig.json': (file, _options, context) => typescriptProject(file, context),
   Dockerfile: dockerProject,
+  'project.json': sharedDockerfileProject,
 };
 
 export const createNodes: CreateNodes<PlatformPluginOptions> = [
