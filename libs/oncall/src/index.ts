@@ -3,3 +3,4 @@ export { loadRotation, type OnCall, parseRotation, Rotation, RotationError } fro
 export { foldLine, type IcsOptions, renderIcs } from './ics.ts';
 export { formatInstant, nowAndNext, onCallTable, weeksAhead } from './report.ts';
 export { durationMs, formatLocal, isTimeZone, toLocal, toUtc } from './time.ts';
+export { onCallReport, OnCallOptionError, type OnCallRequest, parseInstant } from './command.ts';
