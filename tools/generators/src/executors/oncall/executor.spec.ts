@@ -13,7 +13,10 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 describe('oncall executor', () => {
   it('prints now and next from the workspace\'s rotation and writes the calendar', async () => {
     const written: string[] = [];
-    const write = vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => void written.push(String(chunk)) ?? true);
+    const write = vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
+      written.push(String(chunk));
+      return true;
+    });
     const info = vi.spyOn(logger, 'info').mockImplementation(() => undefined);
     try {
       const result = await oncallExecutor({ at: '2026-12-02T10:00:00Z', ics: join(dir, 'oncall.ics'), weeks: 2 }, contextFor('runbooks'));
