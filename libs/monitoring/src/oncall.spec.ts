@@ -13,32 +13,33 @@ const now = new Date('2026-12-02T10:00:00Z');
 const render = (options: Record<string, unknown> = {}) => parse(renderAlertmanagerConfig(VALID_ALERT_ENV, { secretsDir: '/etc/alertmanager/secrets', rotation, now, ...options }).config) as any;
 const utc = (iso: string) => new Date(iso).getTime();
 
-describe('a shift as Alertmanager time intervals', () => {
-  it('a week from Monday 09:00 in Berlin: the rest of Monday, Tuesday to Sunday, Monday until 09:00', () => {
-    expect(intervalEntries(utc('2026-12-07T08:00:00Z'), utc('2026-12-14T08:00:00Z'), 'Europe/Berlin')).toEqual([
-      { years: ['2026'], months: ['12'], days_of_month: ['7'], times: [{ start_time: '09:00', end_time: '24:00' }], location: 'Europe/Berlin' },
-      { years: ['2026'], months: ['12'], days_of_month: ['8:13'], location: 'Europe/Berlin' },
-      { years: ['2026'], months: ['12'], days_of_month: ['14'], times: [{ start_time: '00:00', end_time: '09:00' }], location: 'Europe/Berlin' },
+describe('a shift as Alertmanager time intervals (UTC)', () => {
+  it('a week from Monday 09:00 in Berlin (08:00 UTC): the rest of Monday, Tuesday to Sunday, Monday until 08:00', () => {
+    expect(intervalEntries(utc('2026-12-07T08:00:00Z'), utc('2026-12-14T08:00:00Z'))).toEqual([
+      { years: ['2026'], months: ['12'], days_of_month: ['7'], times: [{ start_time: '08:00', end_time: '24:00' }] },
+      { years: ['2026'], months: ['12'], days_of_month: ['8:13'] },
+      { years: ['2026'], months: ['12'], days_of_month: ['14'], times: [{ start_time: '00:00', end_time: '08:00' }] },
     ]);
   });
 
   it('splits whole days at a month and a year boundary', () => {
-    expect(intervalEntries(utc('2026-12-28T08:00:00Z'), utc('2027-01-04T08:00:00Z'), 'Europe/Berlin').map((entry) => [entry.years[0], entry.months[0], entry.days_of_month[0], entry.times?.[0]?.start_time])).toEqual([
-      ['2026', '12', '28', '09:00'],
+    expect(intervalEntries(utc('2026-12-28T08:00:00Z'), utc('2027-01-04T08:00:00Z')).map((entry) => [entry.years[0], entry.months[0], entry.days_of_month[0], entry.times?.[0]?.start_time])).toEqual([
+      ['2026', '12', '28', '08:00'],
       ['2026', '12', '29:31', undefined],
       ['2027', '1', '1:3', undefined],
       ['2027', '1', '4', '00:00'],
     ]);
   });
 
-  it('across the DST change the handoff stays at 09:00 local (the interval is in the rotation\'s zone)', () => {
-    const entries = intervalEntries(utc('2026-03-23T08:00:00Z'), utc('2026-03-30T07:00:00Z'), 'Europe/Berlin');
-    expect([entries[0]?.times?.[0]?.start_time, entries.at(-1)?.times?.[0]?.end_time]).toEqual(['09:00', '09:00']);
+  it('across the DST change the 09:00 Berlin handoff moves from 08:00 to 07:00 UTC', () => {
+    const week = rotationAnchoredAt(new Date('2026-03-26T12:00:00Z'), { week: 0, zone: 'Europe/Berlin' }).at(new Date('2026-03-26T12:00:00Z'));
+    const entries = intervalEntries(week.start, week.end);
+    expect([entries[0]?.days_of_month[0], entries[0]?.times?.[0]?.start_time, entries.at(-1)?.days_of_month[0], entries.at(-1)?.times?.[0]?.end_time]).toEqual(['23', '08:00', '30', '07:00']);
   });
 
-  it('a stretch within one day, and one ending at midnight', () => {
-    expect(intervalEntries(utc('2026-12-24T08:00:00Z'), utc('2026-12-24T20:30:00Z'), 'Europe/Berlin')).toEqual([{ years: ['2026'], months: ['12'], days_of_month: ['24'], times: [{ start_time: '09:00', end_time: '21:30' }], location: 'Europe/Berlin' }]);
-    expect(intervalEntries(utc('2026-12-24T08:00:00Z'), utc('2026-12-25T23:00:00Z'), 'Europe/Berlin').map((entry) => entry.days_of_month[0])).toEqual(['24', '25']);
+  it('a stretch within one day, and one ending at midnight UTC', () => {
+    expect(intervalEntries(utc('2026-12-24T08:00:00Z'), utc('2026-12-24T20:30:00Z'))).toEqual([{ years: ['2026'], months: ['12'], days_of_month: ['24'], times: [{ start_time: '08:00', end_time: '20:30' }] }]);
+    expect(intervalEntries(utc('2026-12-24T08:00:00Z'), utc('2026-12-26T00:00:00Z')).map((entry) => entry.days_of_month[0])).toEqual(['24', '25']);
   });
 });
 
@@ -63,7 +64,7 @@ describe('the rotation in the Alertmanager config', () => {
   it('the time intervals follow the timeline, override included: Linus is primary over Christmas', () => {
     const routing = oncallRouting(rotation, now, 6);
     const linus = routing.timeIntervals.find((interval) => interval.name === 'oncall-primary-linus')?.time_intervals.map((entry) => `${entry.months[0]}/${entry.days_of_month[0]}${entry.times ? ` ${entry.times[0]?.start_time}-${entry.times[0]?.end_time}` : ''}`);
-    expect(linus).toEqual(['12/14 09:00-24:00', '12/15:20', '12/21 00:00-09:00', '12/24 09:00-24:00', '12/25:26', '12/27 00:00-09:00', '1/11 09:00-24:00', '1/12:17', '1/18 00:00-09:00']);
+    expect(linus).toEqual(['12/14 08:00-24:00', '12/15:20', '12/21 00:00-08:00', '12/24 08:00-24:00', '12/25:26', '12/27 00:00-08:00', '1/11 08:00-24:00', '1/12:17', '1/18 00:00-08:00']);
   });
 
   it('without a rotation the config is as before: no person receivers, no time intervals', () => {

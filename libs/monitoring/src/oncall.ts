@@ -1,10 +1,14 @@
-import { type OnCall, type Rotation, toLocal } from '@satvach/oncall';
+import type { OnCall, Rotation } from '@satvach/oncall';
 
 /**
  * The rotation as Alertmanager routing: one receiver per person, and per person two time intervals
  * (when they are primary, when they are secondary) listing the stretches of the next `horizonWeeks`.
- * Alertmanager's intervals cannot say "every fourth week", so each stretch is spelled out by date in
- * the rotation's own zone (`location`); stack:up renders them again each time it starts.
+ * Alertmanager's intervals cannot say "every fourth week", so each stretch is spelled out by date;
+ * stack:up renders them again each time it starts.
+ *
+ * The dates are in UTC (no `location`): the stretches' instants already follow the rotation's zone and
+ * its DST (libs/oncall), and the upstream image (prom/alertmanager, busybox) has no tz database, so an
+ * interval with `location: Europe/Berlin` would stop Alertmanager from loading its config at all.
  */
 
 export const oncallReceiver = (id: string) => `oncall-${id}`;
@@ -23,16 +27,14 @@ export interface TimeIntervalEntry {
   months: string[];
   days_of_month: string[];
   times?: TimeRange[];
-  location: string;
 }
 
 const DAY = 86_400_000;
 const hhmm = (local: number) => new Date(local).toISOString().slice(11, 16);
 const dayOf = (local: number) => local - (local % DAY);
 
-/** One stretch [start, end) as Alertmanager time-interval entries: a partial first day, whole days by month, a partial last day. */
-export function intervalEntries(startUtc: number, endUtc: number, zone: string): TimeIntervalEntry[] {
-  const [start, end] = [toLocal(startUtc, zone), toLocal(endUtc, zone)];
+/** One stretch [start, end) (UTC ms) as Alertmanager time-interval entries: a partial first day, whole days by month, a partial last day. */
+export function intervalEntries(start: number, end: number): TimeIntervalEntry[] {
   const entries: TimeIntervalEntry[] = [];
   const on = (day: number, lastDay: number, times?: TimeRange) => {
     const [first, last] = [new Date(day), new Date(lastDay)];
@@ -41,7 +43,6 @@ export function intervalEntries(startUtc: number, endUtc: number, zone: string):
       months: [String(first.getUTCMonth() + 1)],
       days_of_month: [first.getUTCDate() === last.getUTCDate() ? String(first.getUTCDate()) : `${first.getUTCDate()}:${last.getUTCDate()}`],
       ...(times ? { times: [times] } : {}),
-      location: zone,
     });
   };
   if (dayOf(start) === dayOf(end)) {
@@ -81,7 +82,7 @@ export interface OncallRouting {
 export function oncallRouting(rotation: Rotation, now: Date, horizonWeeks: number): OncallRouting {
   const timeline: OnCall[] = rotation.timeline(now, new Date(now.getTime() + horizonWeeks * 7 * DAY));
   const entriesFor = (pick: (stretch: OnCall) => string, id: string) =>
-    timeline.filter((stretch) => pick(stretch) === id).flatMap((stretch) => intervalEntries(Math.max(stretch.start, now.getTime() - DAY), stretch.end, rotation.timezone));
+    timeline.filter((stretch) => pick(stretch) === id).flatMap((stretch) => intervalEntries(Math.max(stretch.start, now.getTime() - DAY), stretch.end));
   const timeIntervals: OncallRouting['timeIntervals'] = [];
   const primaryRoutes: Record<string, unknown>[] = [];
   const secondaryRoutes: Record<string, unknown>[] = [];

@@ -2,14 +2,12 @@
 // moving the clock the rotation is moved: its weekly schedule starts `3 + 7 × week` days before
 // today (in its zone), which puts the real current instant 3 days into the `week`-th shift — far
 // from any handoff. Moving the start back one week is the same rotation evaluated one week later.
-import { type Rotation, parseRotation, toLocal } from '@satvach/oncall';
+import { OWNER_AREAS, type Rotation, parseRotation, toLocal } from '@satvach/oncall';
 import { stringify } from 'yaml';
 
 export const TEST_PEOPLE = ['ada', 'grace', 'linus'] as const;
 export type TestPerson = (typeof TEST_PEOPLE)[number];
 export const testEmail = (id: TestPerson) => `${id}@example.com`;
-
-const OWNER_AREAS = ['host', 'containers', 'database', 'storage', 'http', 'endpoints', 'backup', 'monitoring', 'deploy', 'oncall'];
 
 export interface AnchoredRotationOptions {
   /** Which shift of the order (ada, grace, linus) the current instant falls in. */
