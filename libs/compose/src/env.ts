@@ -152,6 +152,8 @@ export const StackEnvSchema = z.object({
   SATVACH_PUBLIC_URL: z.url({ protocol: /^https$/, message: 'the public https:// address, such as https://satvach.example.com/' }).optional(),
   SATVACH_MONITORING_DIR: z.string().regex(/^\/\S*$/, 'an absolute path (stack:up sets it)').optional(),
   SATVACH_DEPLOY_DIR: z.string().regex(/^\/[A-Za-z0-9/._-]*$/, 'an absolute path such as /var/lib/satvach/deploy').default('/var/lib/satvach/deploy'),
+  // The on-call rotation the critical route pages (runbooks/oncall/README.md); relative to the workspace root.
+  SATVACH_ONCALL_ROTATION: z.string().regex(/^[^\0]+\.ya?ml$/, 'a path to the rotation file (.yaml), such as runbooks/oncall/rotation.yaml').default('runbooks/oncall/rotation.yaml'),
   // Alert receivers (libs/monitoring): formats checked always, presence only with the monitoring profile.
   ...alertEnvShape,
 });

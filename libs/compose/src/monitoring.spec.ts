@@ -3,9 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { workspaceRoot } from '@nx/devkit';
 import { run } from '@satvach/exec';
+import { parse } from 'yaml';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ensureEnvFile, loadStackEnv, type StackEnv } from './env.ts';
 import { VALID_ALERT_ENV } from '@satvach/monitoring/testing';
+import { loadRotation } from '@satvach/oncall';
 import { minioPrometheusToken, monitoringDirPath, renderMonitoringFiles, writeMonitoringFiles } from './monitoring.ts';
 
 // The monitoring profile's files against the real tools: docker-compose renders the real compose
@@ -13,6 +15,7 @@ import { minioPrometheusToken, monitoringDirPath, renderMonitoringFiles, writeMo
 // target files stack:up renders (promtool validates file_sd files too), amtool the Alertmanager config.
 
 const docker = join(workspaceRoot, 'docker');
+const rotation = loadRotation(join(workspaceRoot, 'runbooks/oncall/rotation.yaml'));
 let dir: string;
 beforeEach(() => {
   dir = mkdtempSync(join(tmpdir(), 'monitoring-'));
@@ -64,7 +67,7 @@ describe('docker/monitoring/prometheus/prometheus.yml', { timeout: 60_000 }, () 
     const { envFile, env } = exampleEnv();
     const rendered = await renderCompose(envFile, ['compose.yml', 'compose.local-images.yml'], ['monitoring', 'backup']);
 
-    const { ok, output } = await promtoolCheck(renderMonitoringFiles(rendered, ['monitoring', 'backup'], env, new Date()));
+    const { ok, output } = await promtoolCheck(renderMonitoringFiles(rendered, ['monitoring', 'backup'], env, new Date(), rotation));
 
     expect(ok, output).toBe(true);
     expect(output).toContain('SUCCESS');
@@ -73,7 +76,7 @@ describe('docker/monitoring/prometheus/prometheus.yml', { timeout: 60_000 }, () 
   it('fails promtool when a rendered target file is malformed, naming the file', async () => {
     await needTool('promtool', 'apt-get install prometheus');
     const { envFile, env } = exampleEnv();
-    const files = renderMonitoringFiles(await renderCompose(envFile, ['compose.yml'], ['monitoring']), ['monitoring'], env, new Date());
+    const files = renderMonitoringFiles(await renderCompose(envFile, ['compose.yml'], ['monitoring']), ['monitoring'], env, new Date(), rotation);
 
     const { ok, output } = await promtoolCheck({ ...files, 'prometheus/targets/backup.json': '[{"targets": "backup:9464"}]\n' });
 
@@ -94,8 +97,8 @@ describe('docker/monitoring/prometheus/prometheus.yml', { timeout: 60_000 }, () 
 describe('the targets stack:up renders', { timeout: 60_000 }, () => {
   it('scrapes cloudflared and backup only when their profiles run', async () => {
     const { envFile, env } = exampleEnv();
-    const without = renderMonitoringFiles(await renderCompose(envFile, ['compose.yml'], ['monitoring']), ['monitoring'], env, new Date());
-    const withAll = renderMonitoringFiles(await renderCompose(envFile, ['compose.yml'], ['monitoring', 'backup', 'tunnel']), ['monitoring', 'backup', 'tunnel'], env, new Date());
+    const without = renderMonitoringFiles(await renderCompose(envFile, ['compose.yml'], ['monitoring']), ['monitoring'], env, new Date(), rotation);
+    const withAll = renderMonitoringFiles(await renderCompose(envFile, ['compose.yml'], ['monitoring', 'backup', 'tunnel']), ['monitoring', 'backup', 'tunnel'], env, new Date(), rotation);
 
     expect(groupsOf(without['prometheus/targets/cloudflared.json'] as string)).toEqual([]);
     expect(groupsOf(without['prometheus/targets/backup.json'] as string)).toEqual([]);
@@ -106,8 +109,8 @@ describe('the targets stack:up renders', { timeout: 60_000 }, () => {
   it('scrapes MinIO with the monitoring identity\'s token in production; probes s3rver\'s readiness where it stands in', async () => {
     const { envFile, env } = exampleEnv({ SATVACH_MINIO_MONITOR_SECRET_ACCESS_KEY: 'monitor-secret-1' });
     const now = new Date('2026-12-01T00:00:00Z');
-    const production = renderMonitoringFiles(await renderCompose(envFile, ['compose.yml', 'compose.prod.yml'], ['monitoring']), ['monitoring'], env, now);
-    const local = renderMonitoringFiles(await renderCompose(envFile, ['compose.yml', 'compose.local-images.yml'], ['monitoring']), ['monitoring'], env, now);
+    const production = renderMonitoringFiles(await renderCompose(envFile, ['compose.yml', 'compose.prod.yml'], ['monitoring']), ['monitoring'], env, now, rotation);
+    const local = renderMonitoringFiles(await renderCompose(envFile, ['compose.yml', 'compose.local-images.yml'], ['monitoring']), ['monitoring'], env, now, rotation);
 
     expect(groupsOf(production['prometheus/targets/minio.json'] as string)).toEqual([
       { targets: ['minio:9000'], labels: { service: 'minio', metrics: 'cluster', __metrics_path__: '/minio/v2/metrics/cluster' } },
@@ -123,7 +126,7 @@ describe('the targets stack:up renders', { timeout: 60_000 }, () => {
 
   it('probes the public address for TLS only when SATVACH_PUBLIC_URL is set', async () => {
     const { envFile, env } = exampleEnv({ SATVACH_PUBLIC_URL: 'https://satvach.example.com/' });
-    const files = renderMonitoringFiles(await renderCompose(envFile, ['compose.yml'], ['monitoring']), ['monitoring'], env, new Date());
+    const files = renderMonitoringFiles(await renderCompose(envFile, ['compose.yml'], ['monitoring']), ['monitoring'], env, new Date(), rotation);
 
     expect(groupsOf(files['prometheus/targets/probes.json'] as string).find((group) => group.labels.probe === 'tls')).toEqual({
       targets: ['https://satvach.example.com/'],
@@ -182,7 +185,7 @@ describe('the monitoring directory', { timeout: 60_000 }, () => {
   it('holds an Alertmanager config amtool accepts', async () => {
     await needTool('amtool', 'apt-get install prometheus-alertmanager');
     const { envFile, env } = exampleEnv();
-    const files = renderMonitoringFiles(await renderCompose(envFile, ['compose.yml'], ['monitoring']), ['monitoring'], env, new Date());
+    const files = renderMonitoringFiles(await renderCompose(envFile, ['compose.yml'], ['monitoring']), ['monitoring'], env, new Date(), rotation);
     writeFileSync(join(dir, 'alertmanager.yml'), files['alertmanager/alertmanager.yml'] as string);
     expect(files['alertmanager/alertmanager.yml']).not.toContain(VALID_ALERT_ENV.SATVACH_ALERT_SMTP_PASSWORD);
     expect(Object.keys(files).filter((name) => name.startsWith('alertmanager/secrets/')).length).toBeGreaterThan(0);
@@ -190,5 +193,9 @@ describe('the monitoring directory', { timeout: 60_000 }, () => {
     const checked = await run({ file: 'amtool', args: ['check-config', join(dir, 'alertmanager.yml')] }, { quiet: true });
 
     expect(checked.stdout).toContain('SUCCESS');
+    // The rotation's people are paged: one receiver each, selected by their time intervals.
+    const config = parse(files['alertmanager/alertmanager.yml'] as string) as { receivers: { name: string }[]; time_intervals: { name: string }[] };
+    expect(config.receivers.map((receiver) => receiver.name)).toEqual(expect.arrayContaining(rotation.people.map((person) => `oncall-${person.id}`)));
+    expect(config.time_intervals.map((interval) => interval.name)).toContain('oncall-primary-ada');
   });
 });

@@ -3,6 +3,7 @@ import { chmodSync, chownSync, mkdirSync, renameSync, rmSync, writeFileSync } fr
 import { dirname, join, posix } from 'node:path';
 import { parse } from 'yaml';
 import { ALERT_ENV_KEYS, renderAlertmanagerConfig } from '@satvach/monitoring';
+import type { Rotation } from '@satvach/oncall';
 import type { StackEnv } from './env.ts';
 import { planFromConfig } from './status.ts';
 
@@ -49,21 +50,22 @@ export function minioPrometheusToken(accessKey: string, secretKey: string, now: 
 const ALERTMANAGER_MOUNT = '/etc/alertmanager/rendered';
 
 /**
- * Alertmanager's config from the stack env's SATVACH_ALERT_* keys (libs/monitoring's renderer), and
- * the files its secrets are read from (the SMTP password, the Slack webhook URL): the config names
- * them, the values never enter it. The SNS keys reach Alertmanager as AWS_* environment (compose.yml).
+ * Alertmanager's config from the stack env's SATVACH_ALERT_* keys and the on-call rotation
+ * (libs/monitoring's renderer), and the files its secrets are read from (the SMTP password, the Slack
+ * webhook URL): the config names them, the values never enter it. The SNS keys reach Alertmanager as
+ * AWS_* environment (compose.yml).
  */
-function alertmanagerFiles(env: StackEnv): MonitoringFiles {
+function alertmanagerFiles(env: StackEnv, rotation: Rotation, now: Date): MonitoringFiles {
   const alertEnv = Object.fromEntries(ALERT_ENV_KEYS.map((key) => [key, env[key]]));
-  const rendered = renderAlertmanagerConfig(alertEnv, { secretsDir: `${ALERTMANAGER_MOUNT}/secrets` });
+  const rendered = renderAlertmanagerConfig(alertEnv, { secretsDir: `${ALERTMANAGER_MOUNT}/secrets`, rotation, now });
   return {
     'alertmanager/alertmanager.yml': rendered.config,
     ...Object.fromEntries(Object.entries(rendered.secretFiles).map(([name, value]) => [`alertmanager/secrets/${name}`, value.reveal()])),
   };
 }
 
-/** The monitoring files for this rendered compose config, these profiles and this env. */
-export function renderMonitoringFiles(renderedConfig: string, profiles: readonly string[], env: StackEnv, now: Date): MonitoringFiles {
+/** The monitoring files for this rendered compose config, these profiles, this env and rotation. */
+export function renderMonitoringFiles(renderedConfig: string, profiles: readonly string[], env: StackEnv, now: Date, rotation: Rotation): MonitoringFiles {
   const running = new Set(planFromConfig(renderedConfig, profiles).services);
   const services = (parse(renderedConfig) as { services?: Record<string, ServiceLabels> }).services ?? {};
   const minio = labelsOf(services.minio);
@@ -86,7 +88,7 @@ export function renderMonitoringFiles(renderedConfig: string, profiles: readonly
       running.has('minio') && { targets: [`http://minio:9000${minio[MINIO_READINESS_LABEL] ?? '/minio/health/ready'}`], labels: { probe: 'object-storage', service: 'minio', __param_module: 'http_2xx' } },
       env.SATVACH_PUBLIC_URL !== undefined && { targets: [env.SATVACH_PUBLIC_URL], labels: { probe: 'tls', service: 'edge', __param_module: 'https_2xx' } },
     ]),
-    ...alertmanagerFiles(env),
+    ...alertmanagerFiles(env, rotation, now),
   };
 }
 

@@ -6,6 +6,8 @@ import { CommandFailedError, type Command, revealValue, run as realRun, type Run
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { renderedConfigPath, stackDown, StackFailedError, stackUp, type StackUpRequest } from './stack.ts';
 import { StackEnvError } from './env.ts';
+import { RotationError } from '@satvach/oncall';
+import { VALID_ALERT_ENV } from '@satvach/monitoring/testing';
 
 // The orchestration as data: a recorded docker client answers, so each branch (failure report,
 // refusal before anything runs) is checked exactly. The real engine runs in the stack e2e.
@@ -52,7 +54,7 @@ function request(overrides: Partial<StackUpRequest> = {}): StackUpRequest {
   writeFileSync(envFile, `POSTGRES_PASSWORD=hunter2hunter2\nMINIO_ROOT_PASSWORD=minio-secret-1\n${ROLE_PASSWORDS}${S3_SECRETS}`);
   return {
     projectName: 'satvach-test', stateDir: join(dir, 'state'), docker: 'docker', files: ['/w/docker/compose.yml'], profiles: [],
-    envFile, exampleFile: join(dir, 'none'), processEnv: {}, images: { SATVACH_BACKEND_IMAGE: 'a/backend:1', SATVACH_EDGE_IMAGE: 'a/edge:1' },
+    envFile, exampleFile: join(dir, 'none'), workspaceRoot: dir, processEnv: {}, images: { SATVACH_BACKEND_IMAGE: 'a/backend:1', SATVACH_EDGE_IMAGE: 'a/edge:1' },
     hostNetwork: false, timeoutMs: 60_000, randomSecret: () => 'x', clock: { now: () => Date.now(), sleep: async () => {} }, ...overrides,
   };
 }
@@ -119,6 +121,21 @@ describe('stackUp', () => {
     const revealed = (key: string) => revealValue(env[key] ?? '');
     expect([revealed('SATVACH_DB_APP_PASSWORD'), revealed('POSTGRES_PASSWORD')]).toEqual(['generated-role-pw-2', 'hunter2hunter2']);
     expect(readFileSync(envFile, 'utf8')).toContain('SATVACH_DB_APP_PASSWORD=generated-role-pw-2');
+  });
+
+  it('with the monitoring profile, refuses a broken on-call rotation before running or writing anything', async () => {
+    const { run, calls } = dockerAnswering('healthy');
+    writeFileSync(join(dir, 'rotation.yaml'), 'timezone: Mars/Olympus\n');
+    const alertEnv = Object.entries(VALID_ALERT_ENV).map(([key, value]) => `${key}=${value}\n`).join('');
+    const base = request({ profiles: ['monitoring'], processEnv: { SATVACH_ONCALL_ROTATION: 'rotation.yaml' } });
+    writeFileSync(base.envFile, `${readFileSync(base.envFile, 'utf8')}${alertEnv}`);
+
+    const failure = await stackUp(base, run, quiet).catch((error: unknown) => error);
+
+    expect(failure).toBeInstanceOf(RotationError);
+    expect((failure as Error).message).toContain(`${join(dir, 'rotation.yaml')} is not a valid on-call rotation`);
+    expect(calls).toEqual([]);
+    expect(existsSync(join(dir, 'state'))).toBe(false);
   });
 
   it('writes no generated role password into an env file that is invalid for another reason', async () => {

@@ -1,6 +1,7 @@
 import { chmodSync, existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { type Clock, CommandFailedError, type Logger, pollUntil, type RunFn, systemClock } from '@satvach/exec';
+import { loadRotation } from '@satvach/oncall';
 import { composeArgv, type ComposeProject, detectComposeFlavor } from './argv.ts';
 import { appendSecrets, ensureEnvFile, loadStackEnv, missingSecrets, type StackEnv } from './env.ts';
 import { toHostNetwork } from './host-network.ts';
@@ -31,6 +32,8 @@ export interface StackUpRequest extends StackRef {
   profiles: string[];
   envFile: string;
   exampleFile: string;
+  /** What relative paths in the env (SATVACH_ONCALL_ROTATION) are resolved against. */
+  workspaceRoot: string;
   processEnv: Readonly<Record<string, string | undefined>>;
   /** Images the stack runs; the executor builds them or takes them from options. */
   images: { SATVACH_BACKEND_IMAGE: string; SATVACH_EDGE_IMAGE: string; SATVACH_BACKUP_IMAGE?: string; SATVACH_LOGS_SHIPPER_IMAGE?: string };
@@ -95,6 +98,8 @@ export async function stackUp(request: StackUpRequest, run: RunFn, out: StackOut
   // Secrets added to the example since the file was made: generated, and written only once the whole env is valid.
   const added = Object.fromEntries((generated ? [] : missingSecrets(request.envFile, request.exampleFile, request.processEnv)).map((key) => [key, request.randomSecret()]));
   const loaded = loadStackEnv({ envFile: request.envFile, processEnv: { ...request.processEnv, ...added }, profiles: request.profiles });
+  // Read and validated before anything is written or started: a broken rotation must not leave a stack without pages.
+  const rotation = request.profiles.includes('monitoring') ? loadRotation(resolve(request.workspaceRoot, loaded.env.SATVACH_ONCALL_ROTATION)) : undefined;
   if (Object.keys(added).length > 0) {
     appendSecrets(request.envFile, added);
     out.info(`added generated ${Object.keys(added).join(', ')} to ${request.envFile} (new since it was created)`);
@@ -112,7 +117,7 @@ export async function stackUp(request: StackUpRequest, run: RunFn, out: StackOut
   const configFile = renderedConfigPath(request.stateDir, request.projectName);
   const config = request.hostNetwork ? toHostNetwork(rendered) : rendered;
   writePrivateFile(configFile, config);
-  if (request.profiles.includes('monitoring')) writeMonitoringFiles(monitoringDir, renderMonitoringFiles(rendered, request.profiles, loaded.env, new Date()));
+  if (rotation) writeMonitoringFiles(monitoringDir, renderMonitoringFiles(rendered, request.profiles, loaded.env, new Date(), rotation));
   const project: ComposeProject = { ...source, files: [configFile] };
 
   // A port held by another program would fail one container minutes in, with a message about

@@ -2,7 +2,9 @@ import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join, posix } from 'node:path';
 import { type MaybeSecret, revealValue, secret, type Secret } from '@satvach/exec';
 import { stringify } from 'yaml';
+import type { Rotation } from '@satvach/oncall';
 import { ALERT_ENV_KEYS, AlertEnvSchema, missingAlertKeys, type AlertEnv } from './alert-env.ts';
+import { DEFAULT_HORIZON_WEEKS, oncallRouting } from './oncall.ts';
 
 export interface RenderOptions {
   /**
@@ -10,6 +12,12 @@ export interface RenderOptions {
    * names these paths; the values never enter the config text.
    */
   readonly secretsDir: string;
+  /** The on-call rotation: critical alerts also page whoever is primary, then the secondary after its delay. */
+  readonly rotation?: Rotation;
+  /** The rotation's stretches from this instant on are routed (default: now). */
+  readonly now?: Date;
+  /** How many weeks ahead the routing lists (default 26); stack:up renders it again at each start. */
+  readonly horizonWeeks?: number;
 }
 
 export interface RenderedAlertmanagerConfig {
@@ -38,6 +46,10 @@ export class AlertConfigError extends Error {
 export const RECEIVERS = { critical: 'critical-slack-sms-email', warning: 'warning-slack-email', info: 'info-email-digest', heartbeat: 'watchdog-heartbeat' } as const;
 
 export const SECRET_FILE_NAMES = { smtpPassword: 'smtp_password', slackWebhookUrl: 'slack_webhook_url' } as const;
+
+/** How long the critical route collects alerts before the first notification: the primary's page. */
+export const CRITICAL_GROUP_WAIT = '10s';
+const CRITICAL_GROUP_WAIT_MS = 10_000;
 
 /** Alerts DatabaseDown causes: the 5xx share, the latency, a failed backup and the probes that need the database. */
 export const DATABASE_DOWN_INHIBITS = { alertnames: ['HighErrorRate', 'HighLatency', 'BackupFailed'], probes: ['health', 'api'] } as const;
@@ -71,7 +83,8 @@ const SMS_MESSAGE = '[{{ .Status | toUpper }}] {{ .CommonLabels.alertname }}: {{
  * Renders Alertmanager's config from the stack env: severity routes (critical → Slack + SMS + email,
  * warning → Slack + email, info → a daily email digest), grouping by alertname and service,
  * DatabaseDown inhibiting what it causes, critical inhibiting the warning of the same alert, and the
- * Watchdog routed to a heartbeat. Pure: no file is read or written.
+ * Watchdog routed to a heartbeat; with a rotation, critical alerts also page the primary on call and,
+ * unless silenced within the rotation's escalation delay, the secondary. Pure: no file is read or written.
  */
 export function renderAlertmanagerConfig(values: Readonly<Record<string, MaybeSecret | undefined>>, options: RenderOptions): RenderedAlertmanagerConfig {
   if (!posix.isAbsolute(options.secretsDir)) throw new AlertConfigError([`secretsDir: "${options.secretsDir}" is not an absolute path inside the container`]);
@@ -98,6 +111,23 @@ export function renderAlertmanagerConfig(values: Readonly<Record<string, MaybeSe
     send_resolved: true,
   };
 
+  // The rotation's pages sit under the critical route, next to the team's channels (docs: runbooks/oncall/README.md).
+  const { topic_arn: _teamTopic, ...snsChannel } = sns;
+  const oncall = options.rotation ? oncallRouting(options.rotation, options.now ?? new Date(), options.horizonWeeks ?? DEFAULT_HORIZON_WEEKS) : undefined;
+  if (options.rotation && options.rotation.escalationDelayMs <= CRITICAL_GROUP_WAIT_MS) {
+    throw new AlertConfigError([`escalation_delay: ${options.rotation.escalationDelay} is not longer than the primary's page (${CRITICAL_GROUP_WAIT}); the secondary would be paged first — give the primary time to acknowledge`]);
+  }
+  const critical = { matchers: ['severity="critical"'], group_wait: CRITICAL_GROUP_WAIT, group_interval: '1m', repeat_interval: '1h' };
+  const criticalRoute = oncall
+    ? { receiver: RECEIVERS.critical, ...critical, routes: [{ receiver: RECEIVERS.critical, continue: true }, ...oncall.routes] }
+    : { receiver: RECEIVERS.critical, ...critical };
+  const personReceivers = (oncall?.receivers ?? []).map((person) => ({
+    name: person.name,
+    email_configs: [{ to: person.email, send_resolved: true }],
+    // An SMS straight to the person's phone: SNS publishes to a number as well as to a topic.
+    ...(env.SATVACH_ALERT_SMS_SNS_REGION ? { sns_configs: [{ ...snsChannel, phone_number: person.phone }] } : {}),
+  }));
+
   const config = {
     global: {
       resolve_timeout: '5m',
@@ -116,7 +146,7 @@ export function renderAlertmanagerConfig(values: Readonly<Record<string, MaybeSe
       routes: [
         // The dead man's switch expects a ping every minute or so; it alarms when they stop.
         { receiver: RECEIVERS.heartbeat, matchers: ['alertname="Watchdog"'], group_wait: '0s', group_interval: '1m', repeat_interval: '1m' },
-        { receiver: RECEIVERS.critical, matchers: ['severity="critical"'], group_wait: '10s', group_interval: '1m', repeat_interval: '1h' },
+        criticalRoute,
         { receiver: RECEIVERS.warning, matchers: ['severity="warning"'], group_wait: '30s', group_interval: '5m', repeat_interval: '4h' },
         // One mail a day for everything informational.
         { receiver: RECEIVERS.info, matchers: ['severity="info"'], group_by: ['severity'], group_wait: '5m', group_interval: '24h', repeat_interval: '24h' },
@@ -132,7 +162,9 @@ export function renderAlertmanagerConfig(values: Readonly<Record<string, MaybeSe
       { name: RECEIVERS.warning, email_configs: [email], slack_configs: [slack] },
       { name: RECEIVERS.info, email_configs: [email] },
       { name: RECEIVERS.heartbeat, ...(env.SATVACH_ALERT_WATCHDOG_URL ? { webhook_configs: [{ url: env.SATVACH_ALERT_WATCHDOG_URL, send_resolved: false }] } : {}) },
+      ...personReceivers,
     ],
+    ...(oncall ? { time_intervals: oncall.timeIntervals } : {}),
   };
   const header = '# Rendered by libs/monitoring renderAlertmanagerConfig from the stack env; do not edit.\n# Secrets are in the files it names, not here.\n';
   return { config: header + stringify(config, { lineWidth: 0, aliasDuplicateObjects: false }), secretFiles, environment };

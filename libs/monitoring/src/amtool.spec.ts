@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RECEIVERS, renderAlertmanagerConfig, writeAlertmanagerFiles } from './alertmanager.ts';
 import { VALID_ALERT_ENV } from './testing/env.ts';
+import { rotationAnchoredAt } from './testing/rotation.ts';
 import { amtoolCheckConfig, amtoolRoutesTest, runTool } from './tools.ts';
 
 describe('the rendered Alertmanager config under amtool', () => {
@@ -41,6 +42,20 @@ describe('the rendered Alertmanager config under amtool', () => {
     const result = await runTool(amtoolRoutesTest(configFile, labels));
     expect(result.ok, result.output).toBe(true);
     expect(result.output.split('\n').map((line) => line.trim()).filter((line) => line && !line.startsWith('Warning:'))).toEqual([receiver]);
+  });
+
+  it.each([
+    [0, 'oncall-ada', 'oncall-grace'],
+    [1, 'oncall-grace', 'oncall-linus'],
+  ])('with the rotation rendered for one day of week %i, `amtool config routes test` sends a critical alert to the team, %s (primary) and %s (escalation)', async (week, primary, secondary) => {
+    const now = new Date();
+    const oncallDir = join(dir, '..', `oncall-${week}`);
+    const rendered = renderAlertmanagerConfig(VALID_ALERT_ENV, { secretsDir: join(oncallDir, 'secrets'), rotation: rotationAnchoredAt(now, { week }), now, horizonWeeks: 1 / 7 });
+    const file = writeAlertmanagerFiles(oncallDir, rendered, join(oncallDir, 'secrets'));
+    expect((await runTool(amtoolCheckConfig(file))).ok).toBe(true);
+    const routes = (labels: Record<string, string>) => runTool(amtoolRoutesTest(file, labels)).then((result) => result.output.split('\n').map((line) => line.trim()).filter((line) => line && !line.startsWith('Warning:')));
+    expect(await routes({ alertname: 'DatabaseDown', severity: 'critical', service: 'postgres-exporter' })).toEqual([`${RECEIVERS.critical},${primary},${secondary}`]);
+    expect(await routes({ alertname: 'DiskAlmostFull', severity: 'warning' })).toEqual([RECEIVERS.warning]);
   });
 
   it('a broken config fails `amtool check-config`, naming the problem', async () => {

@@ -1,6 +1,7 @@
 export { ALERT_ENV_KEYS, ALERT_SECRET_KEYS, AlertEnvSchema, alertEnvShape, missingAlertKeys, REQUIRED_ALERT_KEYS, type AlertEnv } from './alert-env.ts';
 export {
   AlertConfigError,
+  CRITICAL_GROUP_WAIT,
   DATABASE_DOWN_INHIBITS,
   parseAlertEnv,
   RECEIVERS,
@@ -14,6 +15,7 @@ export { alertRuleProblems, alertTestCases, alertTestCounts, loadAlertRules, MON
 export {
   amtoolCheckConfig,
   amtoolRoutesTest,
+  amtoolSilenceAdd,
   missingTool,
   parsePromtoolTestOutput,
   promtoolCheckRules,
@@ -24,3 +26,4 @@ export {
   type Tool,
   type ToolResult,
 } from './tools.ts';
+export { DEFAULT_HORIZON_WEEKS, intervalEntries, oncallReceiver, oncallRouting, primaryInterval, secondaryInterval, type OncallRouting, type TimeIntervalEntry } from './oncall.ts';

@@ -20,6 +20,15 @@ export const amtoolRoutesTest = (file: string, labels: Readonly<Record<string, s
   args: ['config', 'routes', 'test', `--config.file=${file}`, ...Object.entries(labels).map(([key, value]) => `${key}=${value}`)],
 });
 
+/**
+ * Acknowledges a page: a silence on the alert's labels stops its notifications on every route — the
+ * team's channels, the primary's repeats and the secondary's escalation still waiting.
+ */
+export const amtoolSilenceAdd = (alertmanagerUrl: string, matchers: Readonly<Record<string, string>>, silence: { author: string; comment: string; duration: string }): Command => ({
+  file: 'amtool',
+  args: ['silence', 'add', `--alertmanager.url=${alertmanagerUrl}`, `--author=${silence.author}`, `--comment=${silence.comment}`, `--duration=${silence.duration}`, ...Object.entries(matchers).map(([key, value]) => `${key}=${value}`)],
+});
+
 export class ToolMissingError extends Error {
   override readonly name = 'ToolMissingError';
 }

@@ -26,3 +26,5 @@ export {
   type Channel,
   type Notification,
 } from './sinks.ts';
+export { type RunningAlertmanager, secretsDirOf, startAlertmanager } from './alertmanager.ts';
+export { rotationAnchoredAt, TEST_PEOPLE, testEmail, type AnchoredRotationOptions, type TestPerson } from './rotation.ts';

@@ -2,14 +2,15 @@
 // libs/backup's harness) → Debian's postgres_exporter → Debian's Prometheus with the REAL rule files
 // (5 s scrape, 1 s evaluation) → Debian's Alertmanager with the REAL rendered config → Mailpit, a
 // Slack-format receiver and moto's SNS.
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { secret } from '@satvach/exec';
 import { type Services, startServices } from '@satvach/backup/testing';
 import { freePort, waitFor } from '@satvach/exec/testing';
 import { stringify } from 'yaml';
-import { renderAlertmanagerConfig, writeAlertmanagerFiles } from '../alertmanager.ts';
+import { renderAlertmanagerConfig } from '../alertmanager.ts';
+import { secretsDirOf, startAlertmanager } from './alertmanager.ts';
 import { RULES_DIR, yamlFiles } from '../rules.ts';
 import { background, type Background } from './receivers.ts';
 import { alertEnvFor, type AlertSinks, startAlertSinks } from './sinks.ts';
@@ -66,14 +67,10 @@ export async function startPipeline(options: PipelineOptions = {}): Promise<Pipe
     started(background('prometheus-postgres-exporter', [`--web.listen-address=127.0.0.1:${exporterPort}`, '--disable-settings-metrics'], { DATA_SOURCE_NAME: secret(databaseUrl) }));
 
     const alertEnv = { ...alertEnvFor(sinks), ...options.alertEnv?.(sinks) };
-    const amDir = join(root, 'alertmanager');
-    const rendered = renderAlertmanagerConfig(alertEnv, { secretsDir: join(amDir, 'secrets') });
-    const amConfig = writeAlertmanagerFiles(amDir, rendered, join(amDir, 'secrets'));
-    const amPort = await freePort();
-    mkdirSync(join(root, 'alertmanager-data'));
-    const alertmanager = `http://127.0.0.1:${amPort}`;
-    started(background('prometheus-alertmanager', [`--config.file=${amConfig}`, `--storage.path=${join(root, 'alertmanager-data')}`, `--web.listen-address=127.0.0.1:${amPort}`, '--cluster.listen-address='], rendered.environment));
-    await waitFor(`Alertmanager on ${alertmanager}`, async () => (await fetch(`${alertmanager}/-/ready`)).ok || undefined, 30_000);
+    const am = await startAlertmanager(root, renderAlertmanagerConfig(alertEnv, { secretsDir: secretsDirOf(root) }));
+    cleanups.push(am.stop);
+    const alertmanager = am.url;
+    const amPort = Number(new URL(alertmanager).port);
 
     const promPort = await freePort();
     const promConfig = join(root, 'prometheus.yml');

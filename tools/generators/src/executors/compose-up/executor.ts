@@ -107,6 +107,7 @@ export default async function composeUp(given: ComposeUpOptions, context: Execut
         docker: options.docker ?? process.env.SATVACH_DOCKER_CLIENT ?? 'docker',
         envFile: at(options.envFile),
         exampleFile: at(options.exampleFile),
+        workspaceRoot: context.root,
         processEnv: process.env,
         images,
         hostNetwork: options.hostNetwork,

@@ -1,0 +1,3 @@
+import { libraryTestConfig } from '../../tools/vitest/library-config.ts';
+
+export default libraryTestConfig({});
