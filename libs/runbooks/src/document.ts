@@ -81,7 +81,7 @@ export function parseRunbook(file: string, source: string): RunbookDocument {
     }
     if (!fence.console) return;
     if (pending !== undefined) {
-      pending = { command: `${pending.command.slice(0, -1)} ${text.trim()}`, line: pending.line };
+      pending = { command: `${pending.command.slice(0, -1).trimEnd()} ${text.trim()}`, line: pending.line };
       commands[commands.length - 1] = pending;
     } else if (text.startsWith('$ ')) {
       pending = { command: text.slice(2).trim(), line };

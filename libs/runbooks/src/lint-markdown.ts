@@ -5,7 +5,8 @@ import { type Finding } from './finding.ts';
 /** Well-formed Markdown, by markdownlint's rules with the config in runbooks/.markdownlint.json. */
 export async function lintMarkdown(files: ReadonlyMap<string, string>, config: Configuration): Promise<Finding[]> {
   const results = await lint({ strings: Object.fromEntries(files), config });
-  return Object.entries(results).flatMap(([file, errors]) =>
+  return Object.entries(results)
+    .flatMap(([file, errors]) =>
     errors.map((error) => ({
       file,
       line: error.lineNumber,
@@ -13,5 +14,6 @@ export async function lintMarkdown(files: ReadonlyMap<string, string>, config: C
         error.errorContext ? ` [context: ${error.errorContext}]` : ''
       }`,
     })),
-  );
+    )
+    .sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line);
 }
