@@ -61,10 +61,11 @@ describe('lintRunbooks on a workspace in a temp dir', () => {
     ]);
   });
 
-  it('fails malformed Markdown, a broken link and a missing host list', async () => {
+  it('fails malformed Markdown, a broken link, a missing host list and a missing index', async () => {
     write('runbooks/README.md', '# Runbooks\n\nSee [the guide](guide.md).\n\n\nEnd.\n');
     expect(await lint()).toEqual([
       expect.stringContaining("runbooks/README.md:1: no `## Where the commands run` section"),
+      expect.stringContaining('runbooks/README.md:1: no index table'),
       expect.stringContaining('runbooks/README.md:3: the link `guide.md` leads to no file'),
       expect.stringContaining('runbooks/README.md:5: MD012/no-multiple-blanks'),
     ]);

@@ -5,6 +5,7 @@ import { parseRunbook, type RunbookDocument } from './document.ts';
 import { sortFindings, type Finding } from './finding.ts';
 import { lintAlertRunbooks, parseAlertRules, type AlertRule } from './lint-alerts.ts';
 import { lintCommands } from './lint-commands.ts';
+import { lintIndex } from './lint-index.ts';
 import { lintLinks } from './lint-links.ts';
 import { lintMarkdown } from './lint-markdown.ts';
 import { lintStructure } from './lint-structure.ts';
@@ -57,6 +58,7 @@ export async function lintRunbooks({ root, graph }: LintOptions): Promise<Findin
   const parsedHost = index === undefined ? { error: `${RUNBOOKS_INDEX} is missing` } : parseHostPrograms(index);
   if ('error' in parsedHost) findings.push({ file: RUNBOOKS_INDEX, line: 1, message: parsedHost.error });
   else hostPrograms = new Set(parsedHost.programs.keys());
+  if (index !== undefined) findings.push(...lintIndex(RUNBOOKS_INDEX, index, [...docs.keys()].filter(isRunbook)));
 
   for (const doc of docs.values()) {
     if (isRunbook(doc.file)) findings.push(...lintStructure(doc));
