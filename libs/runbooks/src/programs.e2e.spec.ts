@@ -30,6 +30,11 @@ describe('the programs the runbooks run exist where they run', () => {
     });
   }
 
+  it('reports a program the image does not ship', async () => {
+    const probe = await run(imageProbeCommand(docker, await localImage(CONTAINER_PROGRAMS.db), ['psql', 'satvach-no-such-program']), { quiet: true });
+    expect(missingPrograms(probe.stdout)).toEqual(['satvach-no-such-program']);
+  });
+
   it('the on-call host has every program runbooks/README.md lists', async () => {
     const host = parseHostPrograms(readme);
     if ('error' in host) throw new Error(host.error);
