@@ -21,6 +21,10 @@ describe('lintIndex', () => {
     expect(lintIndex('README.md', index(ROWS[0]!, '| http | [HighErrorRate](http/Other.md) | x |'), RUNBOOKS.slice(0, 1))[0]).toMatchObject({ line: 6, message: expect.stringContaining('an index row must read') });
   });
 
+  it('accepts an area guide\'s row anywhere', () => {
+    expect(lintIndex('README.md', index(ROWS[0]!, '| deploy | [How deploys work](deploy/README.md) | before a deploy |', ROWS[1]!), RUNBOOKS)).toEqual([]);
+  });
+
   it('asks for the table when there is none', () => {
     expect(lintIndex('README.md', '# Runbooks\n', [])[0]!.message).toContain('no index table');
   });
