@@ -3,3 +3,10 @@ export { IndexTableError, insertIndexRow, type IndexEntry } from './index-table.
 export { DEFAULT_SEVERITY, DEFAULT_WHEN, inputProblems, NewRunbookError, planNewRunbook, type NewRunbookInput, type NewRunbookPlan, type WorkspaceFiles } from './new-runbook.ts';
 export { setRunbookUrl } from './rule-annotation.ts';
 export { renderRunbookTemplate, type AlertRuleFacts, type RunbookTemplateInput } from './template.ts';
+export { isStillToWrite, parseRunbook, type CommandLine, type Heading, type RunbookDocument } from './document.ts';
+export { formatFinding, sortFindings, type Finding } from './finding.ts';
+export { validateFrontMatter, type FrontMatter } from './front-matter.ts';
+export { lintRunbooks, MARKDOWNLINT_CONFIG, type LintOptions } from './lint.ts';
+export { parseAlertRules, type AlertRule } from './lint-alerts.ts';
+export { projectTargetsFromGraphFile, type ProjectTargets } from './lint-targets.ts';
+export { CONTAINER_PROGRAMS, HOST_PROGRAMS_SECTION, parseHostPrograms, serviceOfContainer, type ContainerPrograms, type ContainerService } from './programs.ts';

@@ -1,0 +1,79 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { type Configuration } from 'markdownlint';
+import { parseRunbook, type RunbookDocument } from './document.ts';
+import { sortFindings, type Finding } from './finding.ts';
+import { lintAlertRunbooks, parseAlertRules, type AlertRule } from './lint-alerts.ts';
+import { lintCommands } from './lint-commands.ts';
+import { lintIndex } from './lint-index.ts';
+import { lintLinks } from './lint-links.ts';
+import { lintMarkdown } from './lint-markdown.ts';
+import { lintStructure } from './lint-structure.ts';
+import { lintTargets, type ProjectTargets } from './lint-targets.ts';
+import { parseHostPrograms } from './programs.ts';
+
+export const RUNBOOKS_DIR = 'runbooks';
+export const RULES_DIR = 'docker/monitoring/prometheus/rules';
+export const MARKDOWNLINT_CONFIG = 'runbooks/.markdownlint.json';
+export const RUNBOOKS_INDEX = 'runbooks/README.md';
+
+export interface LintOptions {
+  /** The workspace root; every path is read relative to it. */
+  readonly root: string;
+  /** Each project's targets, from the workspace graph. */
+  readonly graph: ProjectTargets;
+}
+
+const read = (root: string, file: string) => readFileSync(join(root, file), 'utf8');
+
+/** Every Markdown file under runbooks/, relative to the root, in a stable order. */
+function markdownFiles(root: string): string[] {
+  return (readdirSync(join(root, RUNBOOKS_DIR), { recursive: true, encoding: 'utf8' }) as string[])
+    .filter((path) => path.endsWith('.md'))
+    .map((path) => `${RUNBOOKS_DIR}/${path.split('\\').join('/')}`)
+    .sort();
+}
+
+/** A runbook proper (not an area's or the index's README): runbooks/<area>/<Name>.md. */
+const isRunbook = (file: string) => /^runbooks\/[^/]+\/[^/]+\.md$/.test(file) && !file.endsWith('/README.md');
+
+/** All checks over the workspace's runbooks and alert rules; an empty list means the lint passes. */
+export async function lintRunbooks({ root, graph }: LintOptions): Promise<Finding[]> {
+  const findings: Finding[] = [];
+  const sources = new Map(markdownFiles(root).map((file) => [file, read(root, file)]));
+  const docs = new Map<string, RunbookDocument>([...sources].map(([file, source]) => [file, parseRunbook(file, source)]));
+
+  const rules: AlertRule[] = [];
+  const ruleFiles = existsSync(join(root, RULES_DIR)) ? readdirSync(join(root, RULES_DIR)).filter((f) => /\.ya?ml$/.test(f)).sort() : [];
+  if (ruleFiles.length === 0) findings.push({ file: RULES_DIR, line: 1, message: 'no alert rules files (*.yml) found: the lint checks every alert links its runbook' });
+  for (const name of ruleFiles) {
+    const parsed = parseAlertRules(`${RULES_DIR}/${name}`, read(root, `${RULES_DIR}/${name}`));
+    rules.push(...parsed.rules);
+    findings.push(...parsed.findings);
+  }
+  findings.push(...lintAlertRunbooks(rules, new Map([...docs].filter(([file]) => isRunbook(file)))));
+
+  let hostPrograms = new Set<string>();
+  const index = sources.get(RUNBOOKS_INDEX);
+  const parsedHost = index === undefined ? { error: `${RUNBOOKS_INDEX} is missing` } : parseHostPrograms(index);
+  if ('error' in parsedHost) findings.push({ file: RUNBOOKS_INDEX, line: 1, message: parsedHost.error });
+  else hostPrograms = new Set(parsedHost.programs.keys());
+  if (index !== undefined) findings.push(...lintIndex(RUNBOOKS_INDEX, index, [...docs.keys()].filter(isRunbook)));
+
+  for (const doc of docs.values()) {
+    if (isRunbook(doc.file)) findings.push(...lintStructure(doc));
+    findings.push(...lintTargets(doc, graph), ...lintLinks(doc, root));
+    if (!('error' in parsedHost)) findings.push(...lintCommands(doc, hostPrograms));
+  }
+
+  let config: Configuration = {};
+  if (existsSync(join(root, MARKDOWNLINT_CONFIG))) {
+    try {
+      config = JSON.parse(read(root, MARKDOWNLINT_CONFIG)) as Configuration;
+    } catch (error) {
+      findings.push({ file: MARKDOWNLINT_CONFIG, line: 1, message: `not valid JSON: ${(error as Error).message}` });
+    }
+  } else findings.push({ file: MARKDOWNLINT_CONFIG, line: 1, message: 'missing: the markdownlint config for runbooks/ (e.g. `{"default": true, "MD013": false}`)' });
+  findings.push(...(await lintMarkdown(sources, config)));
+  return sortFindings(findings);
+}

@@ -1,0 +1,60 @@
+import { RUNBOOK_SECTIONS } from '../format.ts';
+
+/** What `nx g new-runbook` writes before anyone edits it: front matter, the title, each section holding only its guidance comment. */
+export function generatedTemplate(alert: string, area: string, severity = 'critical'): string {
+  const sections = RUNBOOK_SECTIONS.map((section) => `## ${section}\n\n<!-- Write the ${section.toLowerCase()} of ${alert} here. -->\n`);
+  return `---\nalert: ${alert}\nseverity: ${severity}\narea: ${area}\n---\n\n# ${alert}\n\n${sections.join('\n')}`;
+}
+
+/** A complete runbook that passes every check with the fixture graph and host list below. */
+export function completeRunbook(alert: string, area: string, severity = 'critical'): string {
+  return `---
+alert: ${alert}
+severity: ${severity}
+area: ${area}
+---
+
+# ${alert}
+
+## Meaning
+
+The database does not answer.
+
+## Impact
+
+Every API request fails with 503.
+
+## Diagnosis
+
+\`\`\`console
+$ npx nx run stack:diagnose --check=db
+$ docker compose exec db pg_isready -h 127.0.0.1
+\`\`\`
+
+## Mitigation
+
+\`\`\`console
+$ docker compose start db
+\`\`\`
+
+## Escalation
+
+Call the secondary (\`npx nx run runbooks:oncall\`), then the database owner.
+`;
+}
+
+export const FIXTURE_GRAPH = new Map([
+  ['stack', new Set(['up', 'down', 'diagnose'])],
+  ['runbooks', new Set(['lint', 'oncall'])],
+]);
+
+export const FIXTURE_INDEX = `# Runbooks
+
+## Where the commands run
+
+- \`docker\` — the engine's client
+- \`npx\` — the workspace's nx
+
+| Area | Runbook | When |
+| --- | --- | --- |
+`;
