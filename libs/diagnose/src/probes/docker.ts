@@ -1,0 +1,37 @@
+import type { RunFn } from '@satvach/exec';
+import type { ContainerObservation } from '../observations.ts';
+
+/** The stack's containers, found by compose's labels (names differ between compose v1 and v2). */
+export class StackContainers {
+  readonly #run: RunFn;
+  readonly #docker: string;
+  readonly #projectName: string;
+
+  constructor(run: RunFn, docker: string, projectName: string) {
+    this.#run = run;
+    this.#docker = docker;
+    this.#projectName = projectName;
+  }
+
+  async idOf(service: string): Promise<string | undefined> {
+    const { stdout } = await this.#run(
+      { file: this.#docker, args: ['ps', '-aq', '--filter', `label=com.docker.compose.project=${this.#projectName}`, '--filter', `label=com.docker.compose.service=${service}`] },
+      { quiet: true },
+    );
+    return stdout.split('\n').find(Boolean);
+  }
+
+  async state(service: string): Promise<ContainerObservation & { id?: string; startedAt?: number }> {
+    const id = await this.idOf(service);
+    if (id === undefined) return { kind: 'absent' };
+    const { stdout } = await this.#run({ file: this.#docker, args: ['inspect', '--format', '{{.State.Status}} {{.State.ExitCode}} {{.State.StartedAt}}', id] }, { quiet: true });
+    const [state = 'unknown', exitCode = '0', startedAt = ''] = stdout.trim().split(' ');
+    return { kind: 'present', id, state, exitCode: Number(exitCode), startedAt: Date.parse(startedAt) };
+  }
+
+  /** The container's stdout and stderr since `sinceMs` (the edge writes its access log to stdout). */
+  async logsSince(id: string, sinceMs: number): Promise<string> {
+    const { stdout, stderr } = await this.#run({ file: this.#docker, args: ['logs', '--since', String(Math.floor(sinceMs / 1000)), id] }, { quiet: true });
+    return `${stdout}\n${stderr}`;
+  }
+}
