@@ -48,3 +48,12 @@ export const THRESHOLDS = {
 } as const;
 
 export const isFailing = (results: readonly CheckResult[]): boolean => results.some((result) => result.status === 'FAILING');
+
+/** `--check=db` or `--check=db,storage` → the checks; an unknown name is refused, naming the valid ones. */
+export function parseChecks(value: string | undefined): CheckName[] {
+  if (value === undefined || value.trim() === '') return [];
+  const names = value.split(',').map((name) => name.trim()).filter(Boolean);
+  const unknown = names.filter((name) => !(CHECKS as readonly string[]).includes(name));
+  if (unknown.length > 0) throw new Error(`--check="${unknown.join(',')}" is not a check; choose from ${CHECKS.join(', ')} (comma-separated for several)`);
+  return names as CheckName[];
+}

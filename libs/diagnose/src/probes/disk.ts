@@ -1,4 +1,4 @@
-import { readFileSync, statfsSync } from 'node:fs';
+import { readFileSync, statfsSync, statSync } from 'node:fs';
 import type { FilesystemObservation } from '../observations.ts';
 
 /** /proc/self/mountinfo → the mount points, longest first, so the first prefix of a path is its filesystem. */
@@ -15,15 +15,18 @@ export function mountPointOf(path: string, points: readonly string[]): string {
   return points.find((point) => point === '/' || path === point || path.startsWith(`${point}/`)) ?? '/';
 }
 
-/** Size and free space (what an unprivileged writer gets) of the filesystems holding `paths`, one row per mount. */
+/**
+ * Size and free space (what an unprivileged writer gets) of the filesystems holding `paths`, one row
+ * per device (a bind mount of the same disk is the same free space).
+ */
 export function probeDisk(paths: readonly string[], mountinfo = readFileSync('/proc/self/mountinfo', 'utf8')): FilesystemObservation[] {
   const points = mountPoints(mountinfo);
-  const seen = new Map<string, FilesystemObservation>();
+  const seen = new Map<number, FilesystemObservation>();
   for (const path of paths) {
-    const mountpoint = mountPointOf(path, points);
-    if (seen.has(mountpoint)) continue;
+    const device = statSync(path).dev;
+    if (seen.has(device)) continue;
     const stats = statfsSync(path);
-    seen.set(mountpoint, { path, mountpoint, sizeBytes: stats.blocks * stats.bsize, availableBytes: stats.bavail * stats.bsize });
+    seen.set(device, { path, mountpoint: mountPointOf(path, points), sizeBytes: stats.blocks * stats.bsize, availableBytes: stats.bavail * stats.bsize });
   }
   return [...seen.values()];
 }
