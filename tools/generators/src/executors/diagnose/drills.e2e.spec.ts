@@ -1,0 +1,264 @@
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, statfsSync, writeFileSync } from 'node:fs';
+import { request as httpRequest } from 'node:http';
+import { tmpdir } from 'node:os';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { join } from 'node:path';
+import { workspaceRoot } from '@nx/devkit';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readEnvFile } from '@satvach/exec';
+import { docker, harness, nx, readManifest, requireHarness, waitFor } from '../../e2e-support.ts';
+
+// The runbooks' drills on the real stack (`stack:up -c local-images`, no extra profiles): each injects
+// one failure, runs `stack:diagnose` until it names the cause and the runbook, applies the runbook's
+// Mitigation, and checks that diagnose is OK again and that a user sees the platform work. The seconds
+// from injection to diagnosis and to recovery are printed and written to dist/diagnose-drills/drills.json.
+
+const project = 'satvach-e2e-drills';
+const edge = 'http://127.0.0.1:8080';
+const scratch = mkdtempSync(join(tmpdir(), 'satvach-drills-'));
+const envFile = join(scratch, '.env');
+const common = [`--projectName=${project}`, `--envFile=${envFile}`, `--stateDir=${join(scratch, 'state')}`];
+const registryEnv = { SATVACH_REGISTRY: `${harness.registry}/e2e-drills` };
+const faultyImage = `satvach-e2e-drills/backend-faulty:${process.pid}`;
+
+interface Timing { drill: string; runbook: string; diagnosedSeconds: number; recoveredSeconds: number }
+const timings: Timing[] = [];
+
+async function containerOf(service: string): Promise<string> {
+  const { stdout } = await docker(['ps', '-aq', '--filter', `label=com.docker.compose.project=${project}`, '--filter', `label=com.docker.compose.service=${service}`]);
+  const id = String(stdout).split('\n').find(Boolean);
+  if (!id) throw new Error(`no ${service} container in ${project}`);
+  return id;
+}
+
+/** `nx run stack:diagnose --check=<check>` as a person on call runs it; the rows of the table. */
+async function diagnose(check: string, ...extra: string[]) {
+  const { exitCode, output } = await nx(['run', 'stack:diagnose', `--check=${check}`, ...common, ...extra]);
+  const rows = output.split('\n').map((line) => line.replace(/^stack:\s*/, '')).filter((line) => new RegExp(`^${check}\\s+(OK|FAILING|SKIPPED)\\s`).test(line));
+  return { exitCode, output, rows };
+}
+
+/** Diagnose until a row says `status` and matches `evidence` (and names `runbook`); returns it. */
+async function diagnoseUntil(check: string, status: 'OK' | 'FAILING', evidence: RegExp, runbook: string, ...extra: string[]) {
+  return waitFor(`stack:diagnose --check=${check} to say ${status} ${evidence}`, async () => {
+    const result = await diagnose(check, ...extra);
+    const row = result.rows.find((line) => line.includes(` ${status} `) && evidence.test(line) && line.trimEnd().endsWith(runbook));
+    if (row === undefined) return undefined;
+    expect(result.exitCode).toBe(status === 'FAILING' ? 1 : 0);
+    return row;
+  }, 120_000, 500);
+}
+
+/** Seconds since `from`, one decimal. */
+const since = (from: number) => Math.round((Date.now() - from) / 100) / 10;
+
+/** An HTTP request from a loopback address of our choice: the edge rate-limits per client address. */
+function call(path: string, from = '127.0.0.1', init: { method?: string; headers?: Record<string, string>; body?: Buffer | string } = {}): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = httpRequest(`${edge}${path}`, { method: init.method ?? 'GET', headers: init.headers, localAddress: from, agent: false }, (res) => {
+      let body = '';
+      res.setEncoding('utf8').on('data', (chunk: string) => (body += chunk)).on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+    });
+    req.on('error', reject).end(init.body);
+  });
+}
+
+const nearby = (from?: string) => call('/api/v1/places/nearby?lat=18.5204&lon=73.8567&radius_m=1000', from);
+
+function uploadPhoto(placeId: string, from?: string) {
+  const boundary = 'satvach-drill-boundary';
+  const jpeg = Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0]), Buffer.alloc(1024, 7)]);
+  const body = Buffer.concat([
+    Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="drill.jpg"\r\nContent-Type: image/jpeg\r\n\r\n`),
+    jpeg,
+    Buffer.from(`\r\n--${boundary}--\r\n`),
+  ]);
+  return call(`/api/v1/places/${placeId}/photo`, from, { method: 'POST', headers: { 'content-type': `multipart/form-data; boundary=${boundary}`, 'content-length': String(body.length) }, body });
+}
+
+/** As the superuser over the db container's local socket (trusted there), as the runbooks do it. */
+async function psql(sql: string) {
+  const env = readEnvFile(envFile);
+  const { stdout } = await docker(['exec', await containerOf('db'), 'psql', '-v', 'ON_ERROR_STOP=1', '-qAt', '-U', env.POSTGRES_USER ?? 'satvach', '-d', env.POSTGRES_DB ?? 'satvach', '-c', sql]);
+  return String(stdout).trim();
+}
+
+/** The runbooks' fix for a role that drifted from the env: re-run the db-bootstrap job, which sets every role's password and limit from it. */
+async function rerunBootstrap() {
+  const result = await docker(['start', '-a', await containerOf('db-bootstrap')], { reject: false, all: true });
+  expect(result.exitCode, String(result.all)).toBe(0);
+}
+
+let placeId: string;
+
+beforeAll(async () => {
+  await requireHarness();
+  const { exitCode, output } = await nx(['run', 'stack:up', '-c', 'local-images', ...common], registryEnv);
+  if (exitCode !== 0) throw new Error(`stack:up failed:\n${output.slice(-4000)}`);
+  const created = await call('/api/v1/places', '127.0.0.1', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: 'Drill Wada', category: 'park', lat: 18.5195, lon: 73.8553 }) });
+  expect(created.status, created.body).toBe(201);
+  placeId = (JSON.parse(created.body) as { id: string }).id;
+});
+
+afterAll(async () => {
+  await nx(['run', 'stack:down', ...common.filter((arg) => !arg.startsWith('--envFile')), '--removeVolumes']);
+  await docker(['rmi', faultyImage], { reject: false });
+  rmSync(scratch, { recursive: true, force: true });
+  if (timings.length > 0) {
+    const dir = join(workspaceRoot, 'dist/diagnose-drills');
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, 'drills.json'), `${JSON.stringify({ at: new Date().toISOString(), drills: timings }, null, 2)}\n`);
+    console.log(['drill                              diagnosed  recovered  runbook', ...timings.map((t) => `${t.drill.padEnd(35)}${`${t.diagnosedSeconds} s`.padEnd(11)}${`${t.recoveredSeconds} s`.padEnd(11)}${t.runbook}`)].join('\n'));
+  }
+});
+
+describe('drills: each failure is named by stack:diagnose, and the runbook\'s mitigation brings the platform back', () => {
+  it('starts healthy: every check OK or skipped with its reason', async () => {
+    const { exitCode, output } = await nx(['run', 'stack:diagnose', ...common]);
+    expect(exitCode, output).toBe(0);
+    expect(output).toMatch(/db\s+OK\s+db: satvach_app logged in to satvach at 127\.0\.0\.1:5432/);
+    expect(output).toMatch(/tunnel\s+SKIPPED\s+tunnel: not running: the tunnel profile is not started/);
+    // The stack env's secrets never reach the table.
+    const env = readEnvFile(envFile);
+    for (const key of ['POSTGRES_PASSWORD', 'SATVACH_DB_APP_PASSWORD', 'SATVACH_S3_SECRET_ACCESS_KEY']) expect(output).not.toContain(env[key]);
+  });
+
+  it('(a) DatabaseDown: PostGIS stopped → connection refused; docker start brings it back', async () => {
+    const db = await containerOf('db');
+    const injected = Date.now();
+    await docker(['stop', db]);
+    await diagnoseUntil('db', 'FAILING', /db: connection refused at 127\.0\.0\.1:5432/, 'runbooks/database/DatabaseDown.md');
+    const diagnosed = since(injected);
+    expect((await nearby()).status).toBe(503);
+
+    await docker(['start', db]);
+    await diagnoseUntil('db', 'OK', /logged in/, 'runbooks/database/DatabaseDown.md');
+    await waitFor('places served again', async () => ((await nearby()).status === 200 ? true : undefined), 60_000, 500);
+    timings.push({ drill: 'PostGIS stopped', runbook: 'runbooks/database/DatabaseDown.md', diagnosedSeconds: diagnosed, recoveredSeconds: since(injected) });
+  });
+
+  it('(b) DatabaseDown: the app role\'s password rotated → authentication failed; db-bootstrap sets it back from the env', async () => {
+    const user = readEnvFile(envFile).SATVACH_DB_APP_USER ?? 'satvach_app';
+    const injected = Date.now();
+    await psql(`ALTER ROLE ${user} PASSWORD 'rotated-by-the-drill-${process.pid}'`);
+    await diagnoseUntil('db', 'FAILING', new RegExp(`password authentication failed for user "${user}"`), 'runbooks/database/DatabaseDown.md');
+    const diagnosed = since(injected);
+
+    await rerunBootstrap();
+    await diagnoseUntil('db', 'OK', /logged in/, 'runbooks/database/DatabaseDown.md');
+    expect((await nearby()).status).toBe(200);
+    timings.push({ drill: 'app role password rotated', runbook: 'runbooks/database/DatabaseDown.md', diagnosedSeconds: diagnosed, recoveredSeconds: since(injected) });
+  });
+
+  it('(c) DatabaseDown: the role\'s connection limit reached → too many connections; the limit restored from the env', async () => {
+    const user = readEnvFile(envFile).SATVACH_DB_APP_USER ?? 'satvach_app';
+    const injected = Date.now();
+    // Exactly the connections the backend holds now: it keeps working, every new login is refused.
+    const inUse = Number(await psql(`SELECT count(*) FROM pg_stat_activity WHERE usename = '${user}'`));
+    await psql(`ALTER ROLE ${user} CONNECTION LIMIT ${inUse}`);
+    await diagnoseUntil('db', 'FAILING', new RegExp(`too many connections for role "${user}" \\(CONNECTION LIMIT ${inUse}\\)`), 'runbooks/database/DatabaseDown.md');
+    const diagnosed = since(injected);
+
+    await rerunBootstrap();
+    await diagnoseUntil('db', 'OK', /logged in/, 'runbooks/database/DatabaseDown.md');
+    expect(await psql(`SELECT rolconnlimit FROM pg_roles WHERE rolname = '${user}'`)).toBe(readEnvFile(envFile).SATVACH_DB_APP_CONNECTION_LIMIT ?? '64');
+    expect((await nearby()).status).toBe(200);
+    timings.push({ drill: 'connection limit reached', runbook: 'runbooks/database/DatabaseDown.md', diagnosedSeconds: diagnosed, recoveredSeconds: since(injected) });
+  });
+
+  it('(d) ObjectStorageDown: storage stopped → uploads fail while places are served; docker start brings it back', async () => {
+    const minio = await containerOf('minio');
+    const injected = Date.now();
+    await docker(['stop', minio]);
+    await diagnoseUntil('storage', 'FAILING', /storage: connection refused at http:\/\/127\.0\.0\.1:9000/, 'runbooks/storage/ObjectStorageDown.md');
+    const diagnosed = since(injected);
+    const upload = await uploadPhoto(placeId);
+    expect(upload.status, upload.body).toBe(503);
+    expect((await nearby()).status).toBe(200);
+
+    await docker(['start', minio]);
+    await diagnoseUntil('storage', 'OK', /bucket satvach-photos present/, 'runbooks/storage/ObjectStorageDown.md');
+    const retried = await waitFor('a photo upload to succeed', async () => {
+      const answer = await uploadPhoto(placeId);
+      return answer.status === 201 ? answer : undefined;
+    }, 60_000, 500);
+    expect(retried.status).toBe(201);
+    timings.push({ drill: 'object storage stopped', runbook: 'runbooks/storage/ObjectStorageDown.md', diagnosedSeconds: diagnosed, recoveredSeconds: since(injected) });
+  });
+
+  it('(e) HighErrorRate: a release failing 40 % of requests → 5xx share named; rolled back to the previous image', async () => {
+    const built = readManifest('backend');
+    const previous = `${built.image}:${built.tags[0]}`;
+    // The backend's own fault injection (SATVACH_FAULT_5XX_RATE), baked into a "release" as a bad deploy would be.
+    await docker(['build', '-t', faultyImage, '-'], { input: `FROM ${previous}\nENV SATVACH_FAULT_5XX_RATE=0.4\n` });
+    const traffic = async (from: string) => {
+      for (let i = 0; i < 30; i += 1) await nearby(from);
+    };
+    const injected = Date.now();
+    const deployed = await nx(['run', 'stack:up', '-c', 'local-images', ...common, `--backendImage=${faultyImage}`], registryEnv);
+    expect(deployed.exitCode, deployed.output.slice(-3000)).toBe(0);
+    await traffic('127.0.0.11');
+    const row = await diagnoseUntil('edge', 'FAILING', /edge: 5xx \d+\.\d % over \d+ (s|min) \(\d+ of \d+ requests\)/, 'runbooks/http/HighErrorRate.md');
+    const diagnosed = since(injected);
+    expect(Number(/5xx (\d+\.\d) %/.exec(row)?.[1])).toBeGreaterThan(5);
+
+    const rolledBack = await nx(['run', 'stack:up', '-c', 'local-images', ...common, `--backendImage=${previous}`], registryEnv);
+    expect(rolledBack.exitCode, rolledBack.output.slice(-3000)).toBe(0);
+    await traffic('127.0.0.12');
+    await diagnoseUntil('edge', 'OK', /edge: 5xx 0\.0 % over/, 'runbooks/http/HighErrorRate.md');
+    timings.push({ drill: '5xx share over threshold', runbook: 'runbooks/http/HighErrorRate.md', diagnosedSeconds: diagnosed, recoveredSeconds: since(injected) });
+  });
+
+  it('(f) DDoSMitigation: a bounded loopback flood gets 429s while /health stays 200; diagnose flags the flood', async () => {
+    const flooder = '127.0.0.66';
+    const statuses: number[] = [];
+    const health: number[] = [];
+    const injected = Date.now();
+    let flooding = true;
+    const healthWatch = (async () => {
+      // 10 a second, under the per-client limit: a person's monitor, not part of the flood.
+      while (flooding) {
+        health.push((await call('/health')).status);
+        await sleep(100);
+      }
+    })();
+    // 20 workers, 600 requests in all, from one address: the edge's limit_req answers 429 past the burst.
+    let sent = 0;
+    await Promise.all(Array.from({ length: 20 }, async () => {
+      while (sent < 600) {
+        sent += 1;
+        statuses.push((await nearby(flooder)).status);
+      }
+    }));
+    flooding = false;
+    await healthWatch;
+    const tooMany = statuses.filter((status) => status === 429).length;
+    expect(tooMany).toBeGreaterThan(300);
+    expect(statuses.every((status) => status === 200 || status === 429)).toBe(true);
+    expect(health.length).toBeGreaterThan(0);
+    expect(health.every((status) => status === 200), `/health during the flood: ${health.join(',')}`).toBe(true);
+
+    await diagnoseUntil('edge', 'FAILING', /edge: flood — 429 \d+\.\d % over 1 min \(\d+ of \d+ requests rate-limited\), \/health 200/, 'runbooks/http/DDoSMitigation.md');
+    const diagnosed = since(injected);
+    // The flood has stopped (the mitigation's aim): once its minute has passed, the edge is judged OK.
+    await waitFor('the flood row to clear', async () => {
+      const { rows, exitCode } = await diagnose('edge');
+      return exitCode === 0 && rows.every((row) => !row.includes('flood')) ? true : undefined;
+    }, 150_000, 2000);
+    expect((await call('/health')).status).toBe(200);
+    timings.push({ drill: 'loopback flood', runbook: 'runbooks/http/DDoSMitigation.md', diagnosedSeconds: diagnosed, recoveredSeconds: since(injected) });
+  });
+
+  it('(g) DiskAlmostFull: a threshold below the current use names the filesystem', async () => {
+    const { stdout } = await docker(['info', '--format', '{{.DockerRootDir}}']);
+    const root = String(stdout).trim();
+    const stats = statfsSync(root);
+    const used = (100 * (stats.blocks - stats.bavail)) / stats.blocks;
+    const injected = Date.now();
+    const row = await diagnoseUntil('disk', 'FAILING', /% used, .* GiB free .* — over \d+ %/, 'runbooks/host/DiskAlmostFull.md', `--maxDiskUsedPercent=${Math.max(0, Math.floor(used) - 1)}`);
+    expect(row).toContain(`(${root})`);
+    const diagnosed = since(injected);
+    await diagnoseUntil('disk', 'OK', /threshold 99 %/, 'runbooks/host/DiskAlmostFull.md', '--maxDiskUsedPercent=99');
+    timings.push({ drill: 'disk over threshold', runbook: 'runbooks/host/DiskAlmostFull.md', diagnosedSeconds: diagnosed, recoveredSeconds: since(injected) });
+  });
+});
