@@ -67,6 +67,15 @@ async function backendCheck(request: DiagnoseRequest): Promise<CheckResult> {
   return judgeBackend({ url: backendUrl, ready, deploy });
 }
 
+/** The backend's own S3 key when its container runs (an overlay may have replaced the env's), else the env's. */
+async function storageAsTheBackend(targets: StackTargets, containers: StackContainers): Promise<StackTargets['storage']> {
+  const backend = await containers.state('backend');
+  if (backend.id === undefined) return targets.storage;
+  const env = await containers.environmentOf(backend.id, ['SATVACH_S3_ACCESS_KEY_ID', 'SATVACH_S3_SECRET_ACCESS_KEY']);
+  const [id, key] = [env.SATVACH_S3_ACCESS_KEY_ID, env.SATVACH_S3_SECRET_ACCESS_KEY];
+  return id === undefined || key === undefined ? targets.storage : { ...targets.storage, accessKeyId: id.reveal(), secretAccessKey: key };
+}
+
 async function metricsOf(url: string) {
   const answer = await getText(url);
   if (answer.status !== 200) throw new Error(`${url} answered HTTP ${answer.status}`);
@@ -86,7 +95,7 @@ async function check(name: CheckName, request: DiagnoseRequest, containers: Stac
     case 'db':
       return [judgeDb(await probeDb(targets.db))];
     case 'storage':
-      return [judgeStorage(await probeStorage(targets.storage))];
+      return [judgeStorage(await probeStorage(await storageAsTheBackend(targets, containers)))];
     case 'edge':
       return edgeCheck(request, containers, now);
     case 'backend':
