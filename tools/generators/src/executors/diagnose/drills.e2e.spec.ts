@@ -261,4 +261,21 @@ describe('drills: each failure is named by stack:diagnose, and the runbook\'s mi
     await diagnoseUntil('disk', 'OK', /threshold 99 %/, 'runbooks/host/DiskAlmostFull.md', '--maxDiskUsedPercent=99');
     timings.push({ drill: 'disk over threshold', runbook: 'runbooks/host/DiskAlmostFull.md', diagnosedSeconds: diagnosed, recoveredSeconds: since(injected) });
   });
+  it('(h) BackupFailed: object storage stopped when a scheduled backup runs → last run failed; storage back, the next run succeeds', async () => {
+    // The backup profile joins the running stack, scheduled every minute so the drill need not wait for 03:00.
+    writeFileSync(envFile, readFileSync(envFile, 'utf8').replace(/^SATVACH_BACKUP_SCHEDULE=.*$/m, 'SATVACH_BACKUP_SCHEDULE=* * * * *'));
+    const up = await nx(['run', 'stack:up', '-c', 'local-images', ...common, '--profiles=backup'], registryEnv);
+    expect(up.exitCode, up.output.slice(-3000)).toBe(0);
+    await diagnoseUntil('backup', 'OK', /backup: last good backup \d+ min ago, last run succeeded/, 'runbooks/backup/BackupFailed.md');
+
+    const minio = await containerOf('minio');
+    const injected = Date.now();
+    await docker(['stop', minio]);
+    await diagnoseUntil('backup', 'FAILING', /backup: last run failed \(\d+ failed runs? since the scheduler started\); last good backup \d+ min ago/, 'runbooks/backup/BackupFailed.md');
+    const diagnosed = since(injected);
+
+    await docker(['start', minio]);
+    await diagnoseUntil('backup', 'OK', /last run succeeded/, 'runbooks/backup/BackupFailed.md');
+    timings.push({ drill: 'backup with storage stopped', runbook: 'runbooks/backup/BackupFailed.md', diagnosedSeconds: diagnosed, recoveredSeconds: since(injected) });
+  });
 });
