@@ -31,22 +31,54 @@ async function containerOf(service: string): Promise<string> {
   return id;
 }
 
-/** `nx run stack:diagnose --check=<check>` as a person on call runs it; the rows of the table. */
+/** `nx run stack:diagnose --check=<check>` as a person on call runs it; the rows of its table. */
 async function diagnose(check: string, ...extra: string[]) {
   const { exitCode, output } = await nx(['run', 'stack:diagnose', `--check=${check}`, ...common, ...extra]);
-  const rows = output.split('\n').map((line) => line.replace(/^stack:\s*/, '')).filter((line) => new RegExp(`^${check}\\s+(OK|FAILING|SKIPPED)\\s`).test(line));
-  return { exitCode, output, rows };
+  // nx colours its project prefix when the test runner forces colour; the table is what counts.
+  const plain = output.replace(/\x1b\[[0-9;]*m/g, '');
+  const rows = plain.split('\n').map((line) => line.replace(/^stack:\s*/, '')).filter((line) => new RegExp(`^${check}\\s+(OK|FAILING|SKIPPED)\\s`).test(line));
+  return { exitCode, output: plain, rows };
 }
 
-/** Diagnose until a row says `status` and matches `evidence` (and names `runbook`); returns it. */
+/** Diagnose until a row says `status`, matches `evidence` and names `runbook`; the error shows the last table. */
 async function diagnoseUntil(check: string, status: 'OK' | 'FAILING', evidence: RegExp, runbook: string, ...extra: string[]) {
-  return waitFor(`stack:diagnose --check=${check} to say ${status} ${evidence}`, async () => {
-    const result = await diagnose(check, ...extra);
-    const row = result.rows.find((line) => line.includes(` ${status} `) && evidence.test(line) && line.trimEnd().endsWith(runbook));
-    if (row === undefined) return undefined;
-    expect(result.exitCode).toBe(status === 'FAILING' ? 1 : 0);
-    return row;
-  }, 120_000, 500);
+  let last = '';
+  try {
+    return await waitFor(`stack:diagnose --check=${check} to say ${status} ${evidence}`, async () => {
+      const result = await diagnose(check, ...extra);
+      last = result.rows.join('\n') || result.output.slice(-2000);
+      const row = result.rows.find((line) => line.includes(` ${status} `) && evidence.test(line) && line.trimEnd().endsWith(runbook));
+      return row !== undefined && result.exitCode === (status === 'FAILING' ? 1 : 0) ? row : undefined;
+    }, 120_000, 500);
+  } catch (error) {
+    throw new Error(`${(error as Error).message}; last answer:\n${last}`);
+  }
+}
+
+interface Drill {
+  name: string;
+  runbook: string;
+  inject(): Promise<void>;
+  /** Diagnose names the cause (and anything else seen while the failure is on). */
+  named(): Promise<void>;
+  /** The runbook's Mitigation; applied even when the diagnosis failed, so one drill cannot break the next. */
+  mitigate(): Promise<void>;
+  /** Diagnose OK again and what a user sees works. */
+  recovered(): Promise<void>;
+}
+
+async function drill(spec: Drill) {
+  const injected = Date.now();
+  await spec.inject();
+  let diagnosedSeconds: number;
+  try {
+    await spec.named();
+    diagnosedSeconds = since(injected);
+  } finally {
+    await spec.mitigate();
+  }
+  await spec.recovered();
+  timings.push({ drill: spec.name, runbook: spec.runbook, diagnosedSeconds, recoveredSeconds: since(injected) });
 }
 
 /** Seconds since `from`, one decimal. */
@@ -113,80 +145,95 @@ afterAll(async () => {
 });
 
 describe('drills: each failure is named by stack:diagnose, and the runbook\'s mitigation brings the platform back', () => {
-  it('starts healthy: every check OK or skipped with its reason', async () => {
+  it('starts healthy: every check OK or skipped with its reason, no secret in the table', async () => {
     const { exitCode, output } = await nx(['run', 'stack:diagnose', ...common]);
     expect(exitCode, output).toBe(0);
     expect(output).toMatch(/db\s+OK\s+db: satvach_app logged in to satvach at 127\.0\.0\.1:5432/);
     expect(output).toMatch(/tunnel\s+SKIPPED\s+tunnel: not running: the tunnel profile is not started/);
-    // The stack env's secrets never reach the table.
     const env = readEnvFile(envFile);
     for (const key of ['POSTGRES_PASSWORD', 'SATVACH_DB_APP_PASSWORD', 'SATVACH_S3_SECRET_ACCESS_KEY']) expect(output).not.toContain(env[key]);
   });
 
   it('(a) DatabaseDown: PostGIS stopped → connection refused; docker start brings it back', async () => {
+    const runbook = 'runbooks/database/DatabaseDown.md';
     const db = await containerOf('db');
-    const injected = Date.now();
-    await docker(['stop', db]);
-    await diagnoseUntil('db', 'FAILING', /db: connection refused at 127\.0\.0\.1:5432/, 'runbooks/database/DatabaseDown.md');
-    const diagnosed = since(injected);
-    expect((await nearby()).status).toBe(503);
-
-    await docker(['start', db]);
-    await diagnoseUntil('db', 'OK', /logged in/, 'runbooks/database/DatabaseDown.md');
-    await waitFor('places served again', async () => ((await nearby()).status === 200 ? true : undefined), 60_000, 500);
-    timings.push({ drill: 'PostGIS stopped', runbook: 'runbooks/database/DatabaseDown.md', diagnosedSeconds: diagnosed, recoveredSeconds: since(injected) });
+    await drill({
+      name: 'PostGIS stopped',
+      runbook,
+      inject: async () => void (await docker(['stop', db])),
+      named: async () => {
+        await diagnoseUntil('db', 'FAILING', /db: connection refused at 127\.0\.0\.1:5432/, runbook);
+        expect((await nearby()).status).toBe(503);
+      },
+      mitigate: async () => void (await docker(['start', db])),
+      recovered: async () => {
+        await diagnoseUntil('db', 'OK', /logged in/, runbook);
+        await waitFor('places served again', async () => ((await nearby()).status === 200 ? true : undefined), 60_000, 500);
+      },
+    });
   });
 
   it('(b) DatabaseDown: the app role\'s password rotated → authentication failed; db-bootstrap sets it back from the env', async () => {
+    const runbook = 'runbooks/database/DatabaseDown.md';
     const user = readEnvFile(envFile).SATVACH_DB_APP_USER ?? 'satvach_app';
-    const injected = Date.now();
-    await psql(`ALTER ROLE ${user} PASSWORD 'rotated-by-the-drill-${process.pid}'`);
-    await diagnoseUntil('db', 'FAILING', new RegExp(`password authentication failed for user "${user}"`), 'runbooks/database/DatabaseDown.md');
-    const diagnosed = since(injected);
-
-    await rerunBootstrap();
-    await diagnoseUntil('db', 'OK', /logged in/, 'runbooks/database/DatabaseDown.md');
-    expect((await nearby()).status).toBe(200);
-    timings.push({ drill: 'app role password rotated', runbook: 'runbooks/database/DatabaseDown.md', diagnosedSeconds: diagnosed, recoveredSeconds: since(injected) });
+    await drill({
+      name: 'app role password rotated',
+      runbook,
+      inject: async () => void (await psql(`ALTER ROLE ${user} PASSWORD 'rotated-by-the-drill-${process.pid}'`)),
+      named: async () => void (await diagnoseUntil('db', 'FAILING', new RegExp(`password authentication failed for user "${user}"`), runbook)),
+      mitigate: rerunBootstrap,
+      recovered: async () => {
+        await diagnoseUntil('db', 'OK', /logged in/, runbook);
+        expect((await nearby()).status).toBe(200);
+      },
+    });
   });
 
   it('(c) DatabaseDown: the role\'s connection limit reached → too many connections; the limit restored from the env', async () => {
+    const runbook = 'runbooks/database/DatabaseDown.md';
     const user = readEnvFile(envFile).SATVACH_DB_APP_USER ?? 'satvach_app';
-    const injected = Date.now();
-    // Exactly the connections the backend holds now: it keeps working, every new login is refused.
-    const inUse = Number(await psql(`SELECT count(*) FROM pg_stat_activity WHERE usename = '${user}'`));
-    await psql(`ALTER ROLE ${user} CONNECTION LIMIT ${inUse}`);
-    await diagnoseUntil('db', 'FAILING', new RegExp(`too many connections for role "${user}" \\(CONNECTION LIMIT ${inUse}\\)`), 'runbooks/database/DatabaseDown.md');
-    const diagnosed = since(injected);
-
-    await rerunBootstrap();
-    await diagnoseUntil('db', 'OK', /logged in/, 'runbooks/database/DatabaseDown.md');
-    expect(await psql(`SELECT rolconnlimit FROM pg_roles WHERE rolname = '${user}'`)).toBe(readEnvFile(envFile).SATVACH_DB_APP_CONNECTION_LIMIT ?? '64');
-    expect((await nearby()).status).toBe(200);
-    timings.push({ drill: 'connection limit reached', runbook: 'runbooks/database/DatabaseDown.md', diagnosedSeconds: diagnosed, recoveredSeconds: since(injected) });
+    let inUse = 0;
+    await drill({
+      name: 'connection limit reached',
+      runbook,
+      // Exactly the connections the backend holds now: it keeps working, every new login is refused.
+      inject: async () => {
+        inUse = Number(await psql(`SELECT count(*) FROM pg_stat_activity WHERE usename = '${user}'`));
+        await psql(`ALTER ROLE ${user} CONNECTION LIMIT ${inUse}`);
+      },
+      named: async () => void (await diagnoseUntil('db', 'FAILING', new RegExp(`too many connections for role "${user}" \\(CONNECTION LIMIT ${inUse}\\)`), runbook)),
+      mitigate: rerunBootstrap,
+      recovered: async () => {
+        await diagnoseUntil('db', 'OK', /logged in/, runbook);
+        expect(await psql(`SELECT rolconnlimit FROM pg_roles WHERE rolname = '${user}'`)).toBe(readEnvFile(envFile).SATVACH_DB_APP_CONNECTION_LIMIT ?? '64');
+        expect((await nearby()).status).toBe(200);
+      },
+    });
   });
 
   it('(d) ObjectStorageDown: storage stopped → uploads fail while places are served; docker start brings it back', async () => {
+    const runbook = 'runbooks/storage/ObjectStorageDown.md';
     const minio = await containerOf('minio');
-    const injected = Date.now();
-    await docker(['stop', minio]);
-    await diagnoseUntil('storage', 'FAILING', /storage: connection refused at http:\/\/127\.0\.0\.1:9000/, 'runbooks/storage/ObjectStorageDown.md');
-    const diagnosed = since(injected);
-    const upload = await uploadPhoto(placeId);
-    expect(upload.status, upload.body).toBe(503);
-    expect((await nearby()).status).toBe(200);
-
-    await docker(['start', minio]);
-    await diagnoseUntil('storage', 'OK', /bucket satvach-photos present/, 'runbooks/storage/ObjectStorageDown.md');
-    const retried = await waitFor('a photo upload to succeed', async () => {
-      const answer = await uploadPhoto(placeId);
-      return answer.status === 201 ? answer : undefined;
-    }, 60_000, 500);
-    expect(retried.status).toBe(201);
-    timings.push({ drill: 'object storage stopped', runbook: 'runbooks/storage/ObjectStorageDown.md', diagnosedSeconds: diagnosed, recoveredSeconds: since(injected) });
+    await drill({
+      name: 'object storage stopped',
+      runbook,
+      inject: async () => void (await docker(['stop', minio])),
+      named: async () => {
+        await diagnoseUntil('storage', 'FAILING', /storage: connection refused at http:\/\/127\.0\.0\.1:9000/, runbook);
+        const upload = await uploadPhoto(placeId);
+        expect(upload.status, upload.body).toBe(503);
+        expect((await nearby()).status).toBe(200);
+      },
+      mitigate: async () => void (await docker(['start', minio])),
+      recovered: async () => {
+        await diagnoseUntil('storage', 'OK', /bucket satvach-photos present/, runbook);
+        await waitFor('a photo upload to succeed', async () => ((await uploadPhoto(placeId)).status === 201 ? true : undefined), 60_000, 500);
+      },
+    });
   });
 
   it('(e) HighErrorRate: a release failing 40 % of requests → 5xx share named; rolled back to the previous image', async () => {
+    const runbook = 'runbooks/http/HighErrorRate.md';
     const built = readManifest('backend');
     const previous = `${built.image}:${built.tags[0]}`;
     // The backend's own fault injection (SATVACH_FAULT_5XX_RATE), baked into a "release" as a bad deploy would be.
@@ -194,88 +241,107 @@ describe('drills: each failure is named by stack:diagnose, and the runbook\'s mi
     const traffic = async (from: string) => {
       for (let i = 0; i < 30; i += 1) await nearby(from);
     };
-    const injected = Date.now();
-    const deployed = await nx(['run', 'stack:up', '-c', 'local-images', ...common, `--backendImage=${faultyImage}`], registryEnv);
-    expect(deployed.exitCode, deployed.output.slice(-3000)).toBe(0);
-    await traffic('127.0.0.11');
-    const row = await diagnoseUntil('edge', 'FAILING', /edge: 5xx \d+\.\d % over \d+ (s|min) \(\d+ of \d+ requests\)/, 'runbooks/http/HighErrorRate.md');
-    const diagnosed = since(injected);
-    expect(Number(/5xx (\d+\.\d) %/.exec(row)?.[1])).toBeGreaterThan(5);
-
-    const rolledBack = await nx(['run', 'stack:up', '-c', 'local-images', ...common, `--backendImage=${previous}`], registryEnv);
-    expect(rolledBack.exitCode, rolledBack.output.slice(-3000)).toBe(0);
-    await traffic('127.0.0.12');
-    await diagnoseUntil('edge', 'OK', /edge: 5xx 0\.0 % over/, 'runbooks/http/HighErrorRate.md');
-    timings.push({ drill: '5xx share over threshold', runbook: 'runbooks/http/HighErrorRate.md', diagnosedSeconds: diagnosed, recoveredSeconds: since(injected) });
+    const upWith = async (image: string) => {
+      const result = await nx(['run', 'stack:up', '-c', 'local-images', ...common, `--backendImage=${image}`], registryEnv);
+      expect(result.exitCode, result.output.slice(-3000)).toBe(0);
+    };
+    await drill({
+      name: '5xx share over threshold',
+      runbook,
+      inject: () => upWith(faultyImage),
+      named: async () => {
+        await traffic('127.0.0.11');
+        const row = await diagnoseUntil('edge', 'FAILING', /edge: 5xx \d+\.\d % over \d+ (s|min) \(\d+ of \d+ requests\)/, runbook);
+        expect(Number(/5xx (\d+\.\d) %/.exec(row)?.[1])).toBeGreaterThan(5);
+      },
+      mitigate: () => upWith(previous),
+      recovered: async () => {
+        await traffic('127.0.0.12');
+        await diagnoseUntil('edge', 'OK', /edge: 5xx 0\.0 % over/, runbook);
+      },
+    });
   });
 
   it('(f) DDoSMitigation: a bounded loopback flood gets 429s while /health stays 200; diagnose flags the flood', async () => {
+    const runbook = 'runbooks/http/DDoSMitigation.md';
     const flooder = '127.0.0.66';
     const statuses: number[] = [];
     const health: number[] = [];
-    const injected = Date.now();
-    let flooding = true;
-    const healthWatch = (async () => {
-      // 10 a second, under the per-client limit: a person's monitor, not part of the flood.
-      while (flooding) {
-        health.push((await call('/health')).status);
-        await sleep(100);
-      }
-    })();
-    // 20 workers, 600 requests in all, from one address: the edge's limit_req answers 429 past the burst.
-    let sent = 0;
-    await Promise.all(Array.from({ length: 20 }, async () => {
-      while (sent < 600) {
-        sent += 1;
-        statuses.push((await nearby(flooder)).status);
-      }
-    }));
-    flooding = false;
-    await healthWatch;
-    const tooMany = statuses.filter((status) => status === 429).length;
-    expect(tooMany).toBeGreaterThan(300);
-    expect(statuses.every((status) => status === 200 || status === 429)).toBe(true);
-    expect(health.length).toBeGreaterThan(0);
-    expect(health.every((status) => status === 200), `/health during the flood: ${health.join(',')}`).toBe(true);
-
-    await diagnoseUntil('edge', 'FAILING', /edge: flood — 429 \d+\.\d % over 1 min \(\d+ of \d+ requests rate-limited\), \/health 200/, 'runbooks/http/DDoSMitigation.md');
-    const diagnosed = since(injected);
-    // The flood has stopped (the mitigation's aim): once its minute has passed, the edge is judged OK.
-    await waitFor('the flood row to clear', async () => {
-      const { rows, exitCode } = await diagnose('edge');
-      return exitCode === 0 && rows.every((row) => !row.includes('flood')) ? true : undefined;
-    }, 150_000, 2000);
-    expect((await call('/health')).status).toBe(200);
-    timings.push({ drill: 'loopback flood', runbook: 'runbooks/http/DDoSMitigation.md', diagnosedSeconds: diagnosed, recoveredSeconds: since(injected) });
+    await drill({
+      name: 'loopback flood',
+      runbook,
+      // 20 workers, 600 requests in all, from one address; meanwhile /health from another, 10 a second
+      // (under the per-client limit: a person's monitor, not part of the flood).
+      inject: async () => {
+        let flooding = true;
+        const healthWatch = (async () => {
+          while (flooding) {
+            health.push((await call('/health')).status);
+            await sleep(100);
+          }
+        })();
+        let sent = 0;
+        await Promise.all(Array.from({ length: 20 }, async () => {
+          while (sent < 600) {
+            sent += 1;
+            statuses.push((await nearby(flooder)).status);
+          }
+        }));
+        flooding = false;
+        await healthWatch;
+      },
+      named: async () => {
+        expect(statuses.filter((status) => status === 429).length).toBeGreaterThan(300);
+        expect(statuses.every((status) => status === 200 || status === 429)).toBe(true);
+        expect(health.length).toBeGreaterThan(0);
+        expect(health.every((status) => status === 200), `/health during the flood: ${health.join(',')}`).toBe(true);
+        await diagnoseUntil('edge', 'FAILING', /edge: flood — 429 \d+\.\d % over 1 min \(\d+ of \d+ requests rate-limited\), \/health 200/, runbook);
+      },
+      // The flood is bounded: it has stopped, which is what the runbook's rate limits and Cloudflare rules achieve.
+      mitigate: async () => undefined,
+      recovered: async () => {
+        await waitFor('the flood row to clear once its minute has passed', async () => {
+          const { rows, exitCode } = await diagnose('edge');
+          return exitCode === 0 && rows.length > 0 && rows.every((row) => !row.includes('flood')) ? true : undefined;
+        }, 150_000, 2000);
+        expect((await call('/health')).status).toBe(200);
+      },
+    });
   });
 
   it('(g) DiskAlmostFull: a threshold below the current use names the filesystem', async () => {
-    const { stdout } = await docker(['info', '--format', '{{.DockerRootDir}}']);
-    const root = String(stdout).trim();
+    const runbook = 'runbooks/host/DiskAlmostFull.md';
+    const root = String((await docker(['info', '--format', '{{.DockerRootDir}}'])).stdout).trim();
     const stats = statfsSync(root);
     const used = (100 * (stats.blocks - stats.bavail)) / stats.blocks;
-    const injected = Date.now();
-    const row = await diagnoseUntil('disk', 'FAILING', /% used, .* GiB free .* — over \d+ %/, 'runbooks/host/DiskAlmostFull.md', `--maxDiskUsedPercent=${Math.max(0, Math.floor(used) - 1)}`);
-    expect(row).toContain(`(${root})`);
-    const diagnosed = since(injected);
-    await diagnoseUntil('disk', 'OK', /threshold 99 %/, 'runbooks/host/DiskAlmostFull.md', '--maxDiskUsedPercent=99');
-    timings.push({ drill: 'disk over threshold', runbook: 'runbooks/host/DiskAlmostFull.md', diagnosedSeconds: diagnosed, recoveredSeconds: since(injected) });
+    await drill({
+      name: 'disk over threshold',
+      runbook,
+      inject: async () => undefined,
+      named: async () => {
+        const row = await diagnoseUntil('disk', 'FAILING', /% used, .* GiB free .* — over \d+ %/, runbook, `--maxDiskUsedPercent=${Math.max(0, Math.floor(used) - 1)}`);
+        expect(row).toContain(`(${root})`);
+      },
+      mitigate: async () => undefined,
+      recovered: async () => void (await diagnoseUntil('disk', 'OK', /threshold 99 %/, runbook, '--maxDiskUsedPercent=99')),
+    });
   });
+
   it('(h) BackupFailed: object storage stopped when a scheduled backup runs → last run failed; storage back, the next run succeeds', async () => {
+    const runbook = 'runbooks/backup/BackupFailed.md';
     // The backup profile joins the running stack, scheduled every minute so the drill need not wait for 03:00.
     writeFileSync(envFile, readFileSync(envFile, 'utf8').replace(/^SATVACH_BACKUP_SCHEDULE=.*$/m, 'SATVACH_BACKUP_SCHEDULE=* * * * *'));
     const up = await nx(['run', 'stack:up', '-c', 'local-images', ...common, '--profiles=backup'], registryEnv);
     expect(up.exitCode, up.output.slice(-3000)).toBe(0);
-    await diagnoseUntil('backup', 'OK', /backup: last good backup \d+ min ago, last run succeeded/, 'runbooks/backup/BackupFailed.md');
-
+    await diagnoseUntil('backup', 'OK', /backup: last good backup \d+ min ago, last run succeeded/, runbook);
     const minio = await containerOf('minio');
-    const injected = Date.now();
-    await docker(['stop', minio]);
-    await diagnoseUntil('backup', 'FAILING', /backup: last run failed \(\d+ failed runs? since the scheduler started\); last good backup \d+ min ago/, 'runbooks/backup/BackupFailed.md');
-    const diagnosed = since(injected);
-
-    await docker(['start', minio]);
-    await diagnoseUntil('backup', 'OK', /last run succeeded/, 'runbooks/backup/BackupFailed.md');
-    timings.push({ drill: 'backup with storage stopped', runbook: 'runbooks/backup/BackupFailed.md', diagnosedSeconds: diagnosed, recoveredSeconds: since(injected) });
+    await drill({
+      name: 'backup with storage stopped',
+      runbook,
+      inject: async () => void (await docker(['stop', minio])),
+      named: async () => void (await diagnoseUntil('backup', 'FAILING', /backup: last run failed \(\d+ failed runs? since the scheduler started\); last good backup \d+ min ago/, runbook)),
+      mitigate: async () => void (await docker(['start', minio])),
+      recovered: async () => void (await diagnoseUntil('backup', 'OK', /last run succeeded/, runbook)),
+    });
   });
 });
