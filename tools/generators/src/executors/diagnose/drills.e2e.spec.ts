@@ -18,6 +18,8 @@ const edge = 'http://127.0.0.1:8080';
 const scratch = mkdtempSync(join(tmpdir(), 'satvach-drills-'));
 const envFile = join(scratch, '.env');
 const common = [`--projectName=${project}`, `--envFile=${envFile}`, `--stateDir=${join(scratch, 'state')}`];
+// What diagnose needs of them: the project's containers and the env (no state: it only reads).
+const diagnoseArgs = [`--projectName=${project}`, `--envFile=${envFile}`];
 const registryEnv = { SATVACH_REGISTRY: `${harness.registry}/e2e-drills` };
 const faultyImage = `satvach-e2e-drills/backend-faulty:${process.pid}`;
 
@@ -33,7 +35,7 @@ async function containerOf(service: string): Promise<string> {
 
 /** `nx run stack:diagnose --check=<check>` as a person on call runs it; the rows of its table. */
 async function diagnose(check: string, ...extra: string[]) {
-  const { exitCode, output } = await nx(['run', 'stack:diagnose', `--check=${check}`, ...common, ...extra]);
+  const { exitCode, output } = await nx(['run', 'stack:diagnose', `--check=${check}`, ...diagnoseArgs, ...extra]);
   // nx colours its project prefix when the test runner forces colour; the table is what counts.
   const plain = output.replace(/\x1b\[[0-9;]*m/g, '');
   const rows = plain.split('\n').map((line) => line.replace(/^stack:\s*/, '')).filter((line) => new RegExp(`^${check}\\s+(OK|FAILING|SKIPPED)\\s`).test(line));
@@ -146,7 +148,7 @@ afterAll(async () => {
 
 describe('drills: each failure is named by stack:diagnose, and the runbook\'s mitigation brings the platform back', () => {
   it('starts healthy: every check OK or skipped with its reason, no secret in the table', async () => {
-    const { exitCode, output } = await nx(['run', 'stack:diagnose', ...common]);
+    const { exitCode, output } = await nx(['run', 'stack:diagnose', ...diagnoseArgs]);
     expect(exitCode, output).toBe(0);
     expect(output).toMatch(/db\s+OK\s+db: satvach_app logged in to satvach at 127\.0\.0\.1:5432/);
     expect(output).toMatch(/tunnel\s+SKIPPED\s+tunnel: not running: the tunnel profile is not started/);
