@@ -1,0 +1,141 @@
+import { existsSync } from 'node:fs';
+import { createRedactor, formatTable, type RunFn } from '@satvach/exec';
+import { loadState } from '@satvach/deploy';
+import { judgeBackend, judgeBackup, judgeDb, judgeDisk, judgeEdge, judgeStorage, judgeTunnel } from './checks.ts';
+import { parseAccessLog, windowOf } from './edge-log.ts';
+import { parseMetricsText, sampleValue } from './metrics-text.ts';
+import { type CheckName, type CheckResult, CHECKS, THRESHOLDS } from './model.ts';
+import type { BackendObservation, EdgeObservation } from './observations.ts';
+import { probeDb } from './probes/db.ts';
+import { probeDisk } from './probes/disk.ts';
+import { StackContainers } from './probes/docker.ts';
+import { getText, reasonOf } from './probes/http.ts';
+import { probeStorage } from './probes/storage.ts';
+import type { StackTargets } from './targets.ts';
+
+export interface DiagnoseRequest {
+  readonly targets: StackTargets;
+  readonly projectName: string;
+  readonly docker: string;
+  /** Which checks; all of them when empty. */
+  readonly checks: readonly CheckName[];
+  /** DiskAlmostFull's threshold unless given. */
+  readonly maxDiskUsedPercent?: number;
+  /** Values no evidence may show (the stack env's secrets). */
+  readonly secrets: readonly string[];
+  readonly run: RunFn;
+  readonly now?: () => number;
+}
+
+/** Turns an observation into an error observation when the probe itself failed. */
+const orError = <T>(promise: Promise<T>): Promise<T | { error: string }> => promise.catch((error: unknown) => ({ error: reasonOf(error) }));
+
+async function edgeCheck(request: DiagnoseRequest, containers: StackContainers, now: number): Promise<CheckResult[]> {
+  const { edgeOrigin } = request.targets;
+  const health = await orError(fetch(`${edgeOrigin}/health`, { signal: AbortSignal.timeout(5000) }).then(async (response) => ({ status: response.status, body: await response.text() })));
+  const recentFrom = now - THRESHOLDS.floodWindowSeconds * 1000;
+  // Errors of a release that no longer runs are not the running one's: the window starts with the backend.
+  const backend = await containers.state('backend');
+  const errorsFrom = Math.max(now - THRESHOLDS.errorWindowSeconds * 1000, backend.startedAt ?? 0);
+  const edge = await containers.state('edge');
+  let errors: EdgeObservation['errors'];
+  let recent: EdgeObservation['recent'];
+  if (edge.id === undefined) {
+    errors = recent = { error: `no edge container in project ${request.projectName}` };
+  } else {
+    const lines = parseAccessLog(await containers.logsSince(edge.id, Math.min(errorsFrom, recentFrom)));
+    errors = windowOf(lines, errorsFrom, now);
+    recent = windowOf(lines, recentFrom, now);
+  }
+  return judgeEdge({ origin: edgeOrigin, health: 'error' in health ? health : { status: health.status }, errors, recent });
+}
+
+async function backendCheck(request: DiagnoseRequest): Promise<CheckResult> {
+  const { backendUrl, deployStateFile } = request.targets;
+  const answer = await orError(getText(`${backendUrl}/health/ready`));
+  const ready: BackendObservation['ready'] =
+    'error' in answer ? answer : { status: answer.status, failing: answer.status === 200 ? [] : ((JSON.parse(answer.text || '{}') as { failing?: string[] }).failing ?? []) };
+  let deploy: BackendObservation['deploy'] = { kind: 'none' };
+  if (existsSync(deployStateFile)) {
+    try {
+      const state = loadState(deployStateFile, new Date());
+      deploy = { kind: 'state', serving: state.serving ? `${state.serving.release} (${state.serving.colour})` : undefined, candidate: state.candidate ? `${state.candidate.release} at ${state.candidate.weight} %` : undefined };
+    } catch (error) {
+      deploy = { kind: 'invalid', error: (error as Error).message };
+    }
+  }
+  return judgeBackend({ url: backendUrl, ready, deploy });
+}
+
+/** The backend's own S3 key when its container runs (an overlay may have replaced the env's), else the env's. */
+async function storageAsTheBackend(targets: StackTargets, containers: StackContainers): Promise<StackTargets['storage']> {
+  const backend = await containers.state('backend');
+  if (backend.id === undefined) return targets.storage;
+  const env = await containers.environmentOf(backend.id, ['SATVACH_S3_ACCESS_KEY_ID', 'SATVACH_S3_SECRET_ACCESS_KEY']);
+  const [id, key] = [env.SATVACH_S3_ACCESS_KEY_ID, env.SATVACH_S3_SECRET_ACCESS_KEY];
+  return id === undefined || key === undefined ? targets.storage : { ...targets.storage, accessKeyId: id.reveal(), secretAccessKey: key };
+}
+
+async function metricsOf(url: string) {
+  const answer = await getText(url);
+  if (answer.status !== 200) throw new Error(`${url} answered HTTP ${answer.status}`);
+  return parseMetricsText(answer.text);
+}
+
+async function dataPaths(request: DiagnoseRequest): Promise<string[]> {
+  // The Docker data root holds the volumes (database, object storage, Prometheus); / holds the rest.
+  const info = await request.run({ file: request.docker, args: ['info', '--format', '{{.DockerRootDir}}'] }, { quiet: true }).catch(() => undefined);
+  const root = info?.stdout.trim();
+  return [...(root && existsSync(root) ? [root] : []), '/'];
+}
+
+async function check(name: CheckName, request: DiagnoseRequest, containers: StackContainers, now: number): Promise<CheckResult[]> {
+  const { targets } = request;
+  switch (name) {
+    case 'db':
+      return [judgeDb(await probeDb(targets.db))];
+    case 'storage':
+      return [judgeStorage(await probeStorage(await storageAsTheBackend(targets, containers)))];
+    case 'edge':
+      return edgeCheck(request, containers, now);
+    case 'backend':
+      return [await backendCheck(request)];
+    case 'disk':
+      return [judgeDisk({ filesystems: probeDisk(await dataPaths(request)), maxUsedPercent: request.maxDiskUsedPercent ?? THRESHOLDS.diskUsedPercent })];
+    case 'tunnel': {
+      const container = await containers.state('cloudflared');
+      const metrics = container.kind === 'present' && container.state === 'running' ? await orError(metricsOf(targets.tunnelMetricsUrl).then((samples) => ({ haConnections: sampleValue(samples, 'cloudflared_tunnel_ha_connections') }))) : undefined;
+      return [judgeTunnel({ container, metrics })];
+    }
+    case 'backup': {
+      const container = await containers.state('backup');
+      const metrics =
+        container.kind === 'present' && container.state === 'running'
+          ? await orError(
+              metricsOf(targets.backupMetricsUrl).then((samples) => ({
+                lastSuccessSeconds: sampleValue(samples, 'satvach_backup_last_success_timestamp_seconds') ?? 0,
+                lastRunSuccess: sampleValue(samples, 'satvach_backup_last_run_success'),
+                failures: sampleValue(samples, 'satvach_backup_runs_total', { result: 'failure' }) ?? 0,
+              })),
+            )
+          : undefined;
+      return [judgeBackup({ container, metrics, now: now / 1000 })];
+    }
+  }
+}
+
+/** Runs the asked checks (all by default) against the running stack, in CHECKS order. */
+export async function diagnose(request: DiagnoseRequest): Promise<CheckResult[]> {
+  const containers = new StackContainers(request.run, request.docker, request.projectName);
+  const now = (request.now ?? Date.now)();
+  const names = request.checks.length === 0 ? CHECKS : CHECKS.filter((name) => request.checks.includes(name));
+  const results = await Promise.all(names.map((name) => check(name, request, containers, now)));
+  // The probes' words come from servers and libraries: redacted, so no secret can reach the table.
+  const redact = createRedactor(request.secrets);
+  return results.flat().map((result) => ({ ...result, evidence: redact(result.evidence) }));
+}
+
+/** The one table `stack:diagnose` prints. */
+export function renderResults(results: readonly CheckResult[]): string {
+  return formatTable([['CHECK', 'STATUS', 'EVIDENCE', 'RUNBOOK'], ...results.map((result) => [result.check, result.status, result.evidence, result.runbook])]);
+}
