@@ -2,7 +2,7 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { alertRuleProblems, alertTestCases, alertTestCounts, loadAlertRules, RULE_TESTS_DIR, RULES_DIR, RuleFileError, yamlFiles } from './rules.ts';
+import { alertRuleProblems, alertTestCases, alertTestCounts, loadAlertRules, parseAlertRules, RULE_TESTS_DIR, RULES_DIR, RuleFileError, yamlFiles } from './rules.ts';
 import { parsePromtoolTestOutput, promtoolCheckRules, promtoolTestRules, runTool, ToolMissingError } from './tools.ts';
 
 const ruleFiles = yamlFiles(RULES_DIR);
@@ -85,6 +85,48 @@ describe('promtool catches what is wrong', () => {
     writeFileSync(file, 'groups:\n  - name: x\n    rules:\n      - alert: Broken\n        expr: [unclosed\n');
     expect(() => loadAlertRules([file])).toThrow(RuleFileError);
     expect(() => loadAlertRules([file])).toThrow(file);
+  });
+});
+
+describe('parseAlertRules', () => {
+  const RULES = `groups:
+  - name: database
+    rules:
+      - alert: DatabaseDown
+        expr: pg_up == 0
+        for: 1m
+        labels: { severity: critical }
+        annotations: { runbook_url: runbooks/database/DatabaseDown.md }
+  - name: recording
+    rules:
+      - record: job:up:sum
+        expr: sum(up)
+      - alert: Watchdog
+        expr: vector(1)
+`;
+
+  it('reads each alerting rule with its group and the line it starts on, and skips recording rules', () => {
+    expect(parseAlertRules(RULES, 'rules/database.yml')).toEqual([
+      { file: 'rules/database.yml', line: 4, group: 'database', alert: 'DatabaseDown', expr: 'pg_up == 0', for: '1m', labels: { severity: 'critical' }, annotations: { runbook_url: 'runbooks/database/DatabaseDown.md' } },
+      { file: 'rules/database.yml', line: 13, group: 'recording', alert: 'Watchdog', expr: 'vector(1)', for: undefined, labels: {}, annotations: {} },
+    ]);
+  });
+
+  it('refuses text that is not YAML, naming the file and the line', () => {
+    const error = (() => {
+      try {
+        parseAlertRules('groups:\n  - name: x\n    rules: [\n', 'r.yml');
+      } catch (caught) {
+        return caught;
+      }
+    })();
+    expect(error).toBeInstanceOf(RuleFileError);
+    expect(error).toMatchObject({ file: 'r.yml', reason: expect.stringMatching(/^not valid YAML/) });
+    expect((error as RuleFileError).line).toBeGreaterThan(1);
+  });
+
+  it('refuses YAML without a groups list', () => {
+    expect(() => parseAlertRules('rules: []\n', 'r.yml')).toThrow('r.yml:1: no `groups:` list');
   });
 });
 

@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { parse } from 'yaml';
+import { LineCounter, parse, parseDocument, type Node } from 'yaml';
 
 /** docker/monitoring in this repository: the rule and unit-test files live under it. */
 export const MONITORING_DIR = resolve(import.meta.dirname, '../../../docker/monitoring');
@@ -11,6 +11,8 @@ export const SEVERITIES = ['critical', 'warning', 'info'] as const;
 
 export interface AlertRule {
   readonly file: string;
+  /** The 1-based line of the rule's entry in the file, for messages that point at it. */
+  readonly line: number;
   readonly group: string;
   readonly alert: string;
   readonly expr: string;
@@ -19,8 +21,18 @@ export interface AlertRule {
   readonly annotations: Readonly<Record<string, string>>;
 }
 
+/** A rule file that cannot be read as rules: `reason` says why, at `file`:`line`. */
 export class RuleFileError extends Error {
   override readonly name = 'RuleFileError';
+  readonly file: string;
+  readonly line: number;
+  readonly reason: string;
+  constructor(file: string, line: number, reason: string) {
+    super(`${file}:${line}: ${reason}`);
+    this.file = file;
+    this.line = line;
+    this.reason = reason;
+  }
 }
 
 export const yamlFiles = (dir: string): string[] =>
@@ -38,20 +50,26 @@ export function loadAlertRules(files: readonly string[]): AlertRule[] {
   return files.flatMap((file) => parseAlertRules(readFileSync(file, 'utf8'), file));
 }
 
-/** The alerting rules of one rule file's text (`file` names it in errors): for callers that hold the text, e.g. a generator's tree. */
+/**
+ * The alerting rules of one rule file's text (`file` names it in errors and in each rule), each with
+ * its line; recording rules are skipped. Throws RuleFileError when the text is not a rule file.
+ */
 export function parseAlertRules(text: string, file: string): AlertRule[] {
-  let doc: RuleFileShape;
-  try {
-    doc = parse(text) as RuleFileShape;
-  } catch (error) {
-    throw new RuleFileError(`${file}: not a rule file: ${(error as Error).message}`);
-  }
-  if (!Array.isArray(doc?.groups)) throw new RuleFileError(`${file}: no "groups:" list; a Prometheus rule file starts with groups:`);
-  return doc.groups.flatMap((group) =>
-    (group.rules ?? []).flatMap((rule) =>
-      rule.alert === undefined
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter });
+  const [error] = doc.errors;
+  if (error) throw new RuleFileError(file, error.linePos?.[0].line ?? 1, `not valid YAML: ${error.message.split('\n')[0]}`);
+  const shape = doc.toJS() as RuleFileShape | null;
+  if (!Array.isArray(shape?.groups)) throw new RuleFileError(file, 1, 'no `groups:` list: a Prometheus rule file holds `groups: [{name, rules: [...]}]`');
+  const lineOf = (path: (string | number)[]) => {
+    const node = doc.getIn(path, true) as Node | undefined;
+    return node?.range ? lineCounter.linePos(node.range[0]).line : 1;
+  };
+  return shape.groups.flatMap((group, g) =>
+    (group?.rules ?? []).flatMap((rule, r) =>
+      typeof rule?.alert !== 'string'
         ? []
-        : [{ file, group: group.name ?? '', alert: rule.alert, expr: String(rule.expr), for: rule.for, labels: rule.labels ?? {}, annotations: rule.annotations ?? {} }],
+        : [{ file, line: lineOf(['groups', g, 'rules', r]), group: group.name ?? '', alert: rule.alert, expr: String(rule.expr), for: rule.for, labels: rule.labels ?? {}, annotations: rule.annotations ?? {} }],
     ),
   );
 }

@@ -1,6 +1,7 @@
+import { parseAlertRules } from '@satvach/monitoring';
 import { describe, expect, it } from 'vitest';
 import { parseRunbook } from './document.ts';
-import { lintAlertRunbooks, parseAlertRules } from './lint-alerts.ts';
+import { lintAlertRunbooks } from './lint-alerts.ts';
 import { completeRunbook } from './testing/fixtures.ts';
 
 const RULES = `groups:
@@ -28,25 +29,8 @@ const RULES = `groups:
 
 const runbooks = (...docs: [string, string][]) => new Map(docs.map(([file, source]) => [file, parseRunbook(file, source)]));
 
-describe('parseAlertRules', () => {
-  it('reads each alerting rule with its line, severity and runbook_url, and skips recording rules', () => {
-    const { rules, findings } = parseAlertRules('rules/endpoints.yml', RULES);
-    expect(findings).toEqual([]);
-    expect(rules).toEqual([
-      { file: 'rules/endpoints.yml', line: 6, alert: 'CertificateExpiringSoon', severity: 'warning', runbookUrl: 'runbooks/endpoints/CertificateExpiringSoon.md' },
-      { file: 'rules/endpoints.yml', line: 12, alert: 'CertificateExpiringSoon', severity: 'critical', runbookUrl: 'runbooks/endpoints/CertificateExpiringSoon.md' },
-      { file: 'rules/endpoints.yml', line: 18, alert: 'TunnelDown', severity: 'critical' },
-    ]);
-  });
-
-  it('reports a file that is not YAML or has no groups', () => {
-    expect(parseAlertRules('r.yml', 'groups: [').findings[0]!.message).toMatch(/not valid YAML/);
-    expect(parseAlertRules('r.yml', 'rules: []').findings[0]!.message).toMatch(/no `groups:` list/);
-  });
-});
-
 describe('lintAlertRunbooks', () => {
-  const { rules } = parseAlertRules('rules/endpoints.yml', RULES);
+  const rules = parseAlertRules(RULES, 'rules/endpoints.yml');
   const certificates = (severity: string) => ['runbooks/endpoints/CertificateExpiringSoon.md', completeRunbook('CertificateExpiringSoon', 'endpoints', severity)] as [string, string];
 
   it('accepts either severity of an alert with two rules', () => {

@@ -53,6 +53,16 @@ describe('lintRunbooks on a workspace in a temp dir', () => {
     expect(await lint()).toEqual([expect.stringMatching(/^docker\/monitoring\/prometheus\/rules\/database\.yml:4: alert DatabaseDown: runbook_url/)]);
   });
 
+  it('fails a rule file that is not YAML, naming the file and the line', async () => {
+    write('docker/monitoring/prometheus/rules/broken.yml', 'groups:\n  - name: x\n    rules: [\n');
+    expect(await lint()).toEqual([expect.stringMatching(/^docker\/monitoring\/prometheus\/rules\/broken\.yml:[2-4]: not valid YAML/)]);
+  });
+
+  it('fails a rule file without a groups list', async () => {
+    write('docker/monitoring/prometheus/rules/empty.yml', 'rules: []\n');
+    expect(await lint()).toEqual([expect.stringMatching(/^docker\/monitoring\/prometheus\/rules\/empty\.yml:1: no `groups:` list/)]);
+  });
+
   it('fails a target that is not in the graph and a program nobody documented', async () => {
     write('runbooks/database/DatabaseDown.md', completeRunbook('DatabaseDown', 'database').replace('$ docker compose start db', '$ npx nx run db:heal\n$ pg_ctl start'));
     expect(await lint()).toEqual([

@@ -1,9 +1,10 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { type AlertRule, parseAlertRules, RuleFileError } from '@satvach/monitoring';
 import { type Configuration } from 'markdownlint';
 import { parseRunbook, type RunbookDocument } from './document.ts';
 import { sortFindings, type Finding } from './finding.ts';
-import { lintAlertRunbooks, parseAlertRules, type AlertRule } from './lint-alerts.ts';
+import { lintAlertRunbooks } from './lint-alerts.ts';
 import { lintCommands } from './lint-commands.ts';
 import { lintIndex } from './lint-index.ts';
 import { lintLinks } from './lint-links.ts';
@@ -47,9 +48,13 @@ export async function lintRunbooks({ root, graph }: LintOptions): Promise<Findin
   const ruleFiles = existsSync(join(root, RULES_DIR)) ? readdirSync(join(root, RULES_DIR)).filter((f) => /\.ya?ml$/.test(f)).sort() : [];
   if (ruleFiles.length === 0) findings.push({ file: RULES_DIR, line: 1, message: 'no alert rules files (*.yml) found: the lint checks every alert links its runbook' });
   for (const name of ruleFiles) {
-    const parsed = parseAlertRules(`${RULES_DIR}/${name}`, read(root, `${RULES_DIR}/${name}`));
-    rules.push(...parsed.rules);
-    findings.push(...parsed.findings);
+    const file = `${RULES_DIR}/${name}`;
+    try {
+      rules.push(...parseAlertRules(read(root, file), file));
+    } catch (error) {
+      if (!(error instanceof RuleFileError)) throw error;
+      findings.push({ file: error.file, line: error.line, message: error.reason });
+    }
   }
   findings.push(...lintAlertRunbooks(rules, new Map([...docs].filter(([file]) => isRunbook(file)))));
 
