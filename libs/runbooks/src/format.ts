@@ -26,8 +26,11 @@ export const ALERT_NAME = /^[A-Z][a-z0-9]+(?:[A-Z][a-z0-9]*)*$/;
 /** Areas are directories under runbooks/: kebab-case, one level. */
 export const AREA_NAME = /^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$/;
 
+/** The runbooks' directory, relative to the workspace root: one subdirectory per area. */
+export const RUNBOOKS_DIR = 'runbooks';
+
 /** Where a runbook lives, relative to the workspace root; also the rule's `runbook_url` annotation. */
-export const runbookPath = (area: string, name: string): string => `runbooks/${area}/${name}.md`;
+export const runbookPath = (area: string, name: string): string => `${RUNBOOKS_DIR}/${area}/${name}.md`;
 
 /** runbooks/README.md's index: one table row per runbook, ordered by area, then name. */
 export const INDEX_HEADER = '| Area | Runbook | When |';

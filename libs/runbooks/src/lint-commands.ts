@@ -1,6 +1,7 @@
 import { type RunbookDocument } from './document.ts';
 import { type Finding } from './finding.ts';
-import { CONTAINER_PROGRAMS, serviceOfContainer, type ContainerService } from './programs.ts';
+import { INDEX_FILE } from './format.ts';
+import { CONTAINER_PROGRAMS, HOST_PROGRAMS_SECTION, serviceOfContainer, type ContainerService } from './programs.ts';
 import { simpleCommands } from './shell-words.ts';
 
 /** Where a program runs: on the on-call host, or inside a container of a compose service. */
@@ -55,7 +56,7 @@ export function lintCommands(doc: RunbookDocument, hostPrograms: ReadonlySet<str
       for (const use of programsOf(words)) {
         if (use.where === 'host') {
           if (!hostPrograms.has(use.program)) {
-            findings.push({ file: doc.file, line, message: `\`${use.program}\` is not on the on-call host's list: add it to runbooks/README.md "## Where the commands run" (the e2e test checks it is installed) or use a listed program` });
+            findings.push({ file: doc.file, line, message: `\`${use.program}\` is not on the on-call host's list: add it to ${INDEX_FILE} "## ${HOST_PROGRAMS_SECTION}" (the e2e test checks it is installed) or use a listed program` });
           }
           continue;
         }

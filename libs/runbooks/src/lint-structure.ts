@@ -1,7 +1,7 @@
 import { basename, dirname } from 'node:path';
 import { isStillToWrite, type RunbookDocument } from './document.ts';
 import { type Finding } from './finding.ts';
-import { RUNBOOK_SECTIONS } from './format.ts';
+import { INDEX_FILE, RUNBOOK_SECTIONS } from './format.ts';
 import { validateFrontMatter } from './front-matter.ts';
 
 /**
@@ -15,7 +15,7 @@ export function lintStructure(doc: RunbookDocument): Finding[] {
   const name = basename(doc.file, '.md');
   const area = basename(dirname(doc.file));
 
-  if (doc.frontMatterError !== undefined) at(1, `${doc.frontMatterError}; fix it (see runbooks/README.md for the keys)`);
+  if (doc.frontMatterError !== undefined) at(1, `${doc.frontMatterError}; fix it (see ${INDEX_FILE} for the keys)`);
   else if (doc.frontMatter === undefined) {
     at(1, 'no front matter: start the file with `---`, `alert: <AlertName>`, `severity: <critical|warning|info>`, `area: <area>`, `---` (a procedure: `kind: procedure` instead of `alert`)');
   } else {

@@ -4,6 +4,7 @@ import { type AlertRule, parseAlertRules, RuleFileError } from '@satvach/monitor
 import { type Configuration } from 'markdownlint';
 import { parseRunbook, type RunbookDocument } from './document.ts';
 import { sortFindings, type Finding } from './finding.ts';
+import { INDEX_FILE, RULES_DIR, RUNBOOKS_DIR } from './format.ts';
 import { lintAlertRunbooks } from './lint-alerts.ts';
 import { lintCommands } from './lint-commands.ts';
 import { lintIndex } from './lint-index.ts';
@@ -13,10 +14,7 @@ import { lintStructure } from './lint-structure.ts';
 import { lintTargets, type ProjectTargets } from './lint-targets.ts';
 import { parseHostPrograms } from './programs.ts';
 
-export const RUNBOOKS_DIR = 'runbooks';
-export const RULES_DIR = 'docker/monitoring/prometheus/rules';
-export const MARKDOWNLINT_CONFIG = 'runbooks/.markdownlint.json';
-export const RUNBOOKS_INDEX = 'runbooks/README.md';
+export const MARKDOWNLINT_CONFIG = `${RUNBOOKS_DIR}/.markdownlint.json`;
 
 export interface LintOptions {
   /** The workspace root; every path is read relative to it. */
@@ -59,11 +57,11 @@ export async function lintRunbooks({ root, graph }: LintOptions): Promise<Findin
   findings.push(...lintAlertRunbooks(rules, new Map([...docs].filter(([file]) => isRunbook(file)))));
 
   let hostPrograms = new Set<string>();
-  const index = sources.get(RUNBOOKS_INDEX);
-  const parsedHost = index === undefined ? { error: `${RUNBOOKS_INDEX} is missing` } : parseHostPrograms(index);
-  if ('error' in parsedHost) findings.push({ file: RUNBOOKS_INDEX, line: 1, message: parsedHost.error });
+  const index = sources.get(INDEX_FILE);
+  const parsedHost = index === undefined ? { error: `${INDEX_FILE} is missing` } : parseHostPrograms(index);
+  if ('error' in parsedHost) findings.push({ file: INDEX_FILE, line: 1, message: parsedHost.error });
   else hostPrograms = new Set(parsedHost.programs.keys());
-  if (index !== undefined) findings.push(...lintIndex(RUNBOOKS_INDEX, index, [...docs.keys()].filter(isRunbook)));
+  if (index !== undefined) findings.push(...lintIndex(INDEX_FILE, index, [...docs.keys()].filter(isRunbook)));
 
   for (const doc of docs.values()) {
     if (isRunbook(doc.file)) findings.push(...lintStructure(doc));

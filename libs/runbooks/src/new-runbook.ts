@@ -1,5 +1,5 @@
 import { type AlertRule, parseAlertRules } from '@satvach/monitoring';
-import { ALERT_NAME, AREA_NAME, INDEX_FILE, RULES_DIR, runbookPath, SEVERITIES, type Severity } from './format.ts';
+import { ALERT_NAME, AREA_NAME, INDEX_FILE, RULES_DIR, RUNBOOKS_DIR, runbookPath, SEVERITIES, type Severity } from './format.ts';
 import { insertIndexRow } from './index-table.ts';
 import { setRunbookUrl } from './rule-annotation.ts';
 import { renderRunbookTemplate } from './template.ts';
@@ -91,7 +91,7 @@ function severityOf(rules: readonly AlertRule[]): Severity | undefined {
 /** An existing runbook for the same alert in any area: a second one would split what on-call reads. */
 function existingRunbook(files: WorkspaceFiles, name: string): string | undefined {
   return files
-    .list('runbooks')
+    .list(RUNBOOKS_DIR)
     .map((area) => runbookPath(area, name))
     .find((path) => files.exists(path));
 }

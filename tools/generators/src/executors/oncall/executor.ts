@@ -1,6 +1,7 @@
 import { isAbsolute, join } from 'node:path';
 import { type ExecutorContext, logger } from '@nx/devkit';
 import { onCallReport } from '@satvach/oncall';
+import { ROTATION_FILE } from '@satvach/runbooks';
 import { reportFailure } from '../executor-context.ts';
 
 export interface OncallOptions {
@@ -10,7 +11,7 @@ export interface OncallOptions {
   rotation?: string;
 }
 
-export const ONCALL_DEFAULTS = { weeks: 4, rotation: 'runbooks/oncall/rotation.yaml' } as const;
+export const ONCALL_DEFAULTS = { weeks: 4, rotation: ROTATION_FILE } as const;
 
 const fromRoot = (path: string, context: ExecutorContext) => (isAbsolute(path) ? path : join(context.root, path));
 
