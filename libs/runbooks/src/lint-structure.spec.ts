@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { parseRunbook } from './document.ts';
 import { lintStructure } from './lint-structure.ts';
-import { completeRunbook, generatedTemplate } from './testing/fixtures.ts';
+import { renderRunbookTemplate } from './template.ts';
+import { completeRunbook } from './testing/fixtures.ts';
 
 const lint = (source: string, file = 'runbooks/database/DatabaseDown.md') => lintStructure(parseRunbook(file, source));
 
@@ -11,7 +12,7 @@ describe('lintStructure', () => {
   });
 
   it('fails a freshly generated template, naming every section still to write', () => {
-    const findings = lint(generatedTemplate('DatabaseDown', 'database'));
+    const findings = lint(renderRunbookTemplate({ name: 'DatabaseDown', area: 'database', severity: 'critical' }));
     expect(findings).toHaveLength(1);
     expect(findings[0]!.message).toContain('still to write: `## Meaning`, `## Impact`, `## Diagnosis`, `## Mitigation`, `## Escalation`');
     expect(findings[0]!.line).toBe(9);

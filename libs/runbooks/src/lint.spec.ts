@@ -6,7 +6,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { formatFinding } from './finding.ts';
 import { lintRunbooks } from './lint.ts';
 import { projectTargetsFromGraphFile } from './lint-targets.ts';
-import { completeRunbook, FIXTURE_GRAPH, FIXTURE_INDEX, generatedTemplate } from './testing/fixtures.ts';
+import { renderRunbookTemplate } from './template.ts';
+import { completeRunbook, FIXTURE_GRAPH, FIXTURE_INDEX } from './testing/fixtures.ts';
 
 const RULES = `groups:
   - name: database
@@ -40,8 +41,9 @@ describe('lintRunbooks on a workspace in a temp dir', () => {
     expect(await lint()).toEqual([]);
   });
 
-  it('fails an unedited generated runbook, naming the sections still to write', async () => {
-    write('runbooks/database/DatabaseDown.md', generatedTemplate('DatabaseDown', 'database'));
+  it('fails an unedited runbook as the generator writes it, naming the sections still to write', async () => {
+    const generated = renderRunbookTemplate({ name: 'DatabaseDown', area: 'database', severity: 'critical', alert: { file: 'docker/monitoring/prometheus/rules/database.yml' } });
+    write('runbooks/database/DatabaseDown.md', generated);
     expect(await lint()).toEqual([
       expect.stringMatching(/^runbooks\/database\/DatabaseDown\.md:9: still to write: `## Meaning`, `## Impact`, `## Diagnosis`, `## Mitigation`, `## Escalation`/),
     ]);

@@ -1,11 +1,3 @@
-import { RUNBOOK_SECTIONS } from '../format.ts';
-
-/** What `nx g new-runbook` writes before anyone edits it: front matter, the title, each section holding only its guidance comment. */
-export function generatedTemplate(alert: string, area: string, severity = 'critical'): string {
-  const sections = RUNBOOK_SECTIONS.map((section) => `## ${section}\n\n<!-- Write the ${section.toLowerCase()} of ${alert} here. -->\n`);
-  return `---\nalert: ${alert}\nseverity: ${severity}\narea: ${area}\n---\n\n# ${alert}\n\n${sections.join('\n')}`;
-}
-
 /** A complete runbook that passes every check with the fixture graph and host list below. */
 export function completeRunbook(alert: string, area: string, severity = 'critical'): string {
   return `---
