@@ -2,7 +2,8 @@
  * What a runbook may run inside a container (`docker exec <container> <prog>`, `docker compose exec
  * <service> <prog>`): the programs each service's image ships, by compose service. Only programs the
  * production image and the local stand-in both have are listed; the runbooks e2e test starts each
- * local image and checks every one of them is there.
+ * local image and checks every one of them is there. The official images (prom/alertmanager, minio, …)
+ * cannot be pulled here, so their side is checked by reading their documentation, not by a test.
  */
 export interface ContainerPrograms {
   /** Container names besides the compose ones (`satvach_<service>_1`, `satvach-<service>-1`), e.g. deploy's. */
