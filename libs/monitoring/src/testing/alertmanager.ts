@@ -1,11 +1,10 @@
 // Debian's Alertmanager (0.25) on a free loopback port with a rendered config, its own data dir and
 // no cluster listener: the delivery pipeline and the on-call routing tests start it the same way.
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort, waitFor } from '@satvach/exec/testing';
+import { freePort } from '@satvach/exec/testing';
 import { type RenderedAlertmanagerConfig, writeAlertmanagerFiles } from '../alertmanager.ts';
-import { background } from './receivers.ts';
+import { startServing } from './receivers.ts';
 
 export interface RunningAlertmanager {
   readonly url: string;
@@ -22,19 +21,10 @@ export async function startAlertmanager(dir: string, rendered: RenderedAlertmana
   const data = mkdtempSync(join(dir, 'alertmanager-data-'));
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
-  const process = background('prometheus-alertmanager', [`--config.file=${configFile}`, `--storage.path=${data}`, `--web.listen-address=127.0.0.1:${port}`, '--cluster.listen-address='], rendered.environment);
-  const stop = async () => {
-    await process.stop();
-    rmSync(data, { recursive: true, force: true });
-  };
-  try {
-    await waitFor(`Alertmanager on ${url}`, async () => {
-      if (process.exited()) throw new Error('exited; run it by hand with the same config to see why');
-      return (await fetch(`${url}/-/ready`)).ok || undefined;
-    }, 30_000);
-  } catch (error) {
-    await stop();
-    throw error;
-  }
+  const { stop } = await startServing(`Alertmanager on ${url}`, 'prometheus-alertmanager', [`--config.file=${configFile}`, `--storage.path=${data}`, `--web.listen-address=127.0.0.1:${port}`, '--cluster.listen-address='], {
+    env: rendered.environment,
+    readyUrl: `${url}/-/ready`,
+    cleanup: () => rmSync(data, { recursive: true, force: true }),
+  });
   return { url, configFile, stop };
 }

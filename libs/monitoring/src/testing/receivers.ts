@@ -39,6 +39,34 @@ export function background(file: string, args: readonly string[], env?: Paramete
   };
 }
 
+export interface Serving {
+  readonly process: Background;
+  /** Stops the program, then removes what `cleanup` names. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts a server program and waits until `readyUrl` answers 2xx; when it exits or never gets ready,
+ * it is stopped, `cleanup` runs and the error names `what`.
+ */
+export async function startServing(what: string, file: string, args: readonly string[], options: { env?: Parameters<typeof background>[2]; readyUrl: string; cleanup: () => void }): Promise<Serving> {
+  const process = background(file, args, options.env);
+  const stop = async () => {
+    await process.stop();
+    options.cleanup();
+  };
+  try {
+    await waitFor(what, async () => {
+      if (process.exited()) throw new Error(`${file} exited; run it by hand with the same arguments to see why`);
+      return (await fetch(options.readyUrl)).ok || undefined;
+    }, 30_000);
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  return { process, stop };
+}
+
 export interface Delivery<T> {
   readonly receivedAt: number;
   readonly body: T;
@@ -79,21 +107,11 @@ export async function startMailpit(auth?: { user: string; password: string }): P
   const authFile = join(dir, 'smtp-auth');
   if (auth) writeFileSync(authFile, `${auth.user}:${auth.password}\n`, { mode: 0o600 });
   const authArgs = auth ? ['--smtp-auth-file', authFile] : ['--smtp-auth-accept-any'];
-  const process = background(binary, ['--smtp', `127.0.0.1:${smtpPort}`, '--listen', `127.0.0.1:${httpPort}`, '--database', join(dir, 'mailpit.db'), ...authArgs, '--smtp-auth-allow-insecure', '--quiet', '--disable-version-check']);
   const api = `http://127.0.0.1:${httpPort}`;
-  const stop = async () => {
-    await process.stop();
-    rmSync(dir, { recursive: true, force: true });
-  };
-  try {
-    await waitFor(`Mailpit on ${api}`, async () => {
-      if (process.exited()) throw new Error('exited');
-      return (await fetch(`${api}/api/v1/messages`)).ok || undefined;
-    }, 30_000);
-  } catch (error) {
-    await stop();
-    throw error;
-  }
+  const { stop } = await startServing(`Mailpit on ${api}`, binary, ['--smtp', `127.0.0.1:${smtpPort}`, '--listen', `127.0.0.1:${httpPort}`, '--database', join(dir, 'mailpit.db'), ...authArgs, '--smtp-auth-allow-insecure', '--quiet', '--disable-version-check'], {
+    readyUrl: `${api}/api/v1/messages`,
+    cleanup: () => rmSync(dir, { recursive: true, force: true }),
+  });
   return {
     smtpHost: `127.0.0.1:${smtpPort}`,
     api,
