@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { createRedactor, formatTable, type RunFn } from '@satvach/exec';
 import { loadState } from '@satvach/deploy';
 import { judgeBackend, judgeBackup, judgeDb, judgeDisk, judgeEdge, judgeStorage, judgeTunnel } from './checks.ts';
-import { parseAccessLog, windowOf } from './edge-log.ts';
+import { trafficOf, windowOf } from './edge-log.ts';
 import { parseMetricsText, sampleValue } from './metrics-text.ts';
 import { type CheckName, type CheckResult, CHECKS, THRESHOLDS } from './model.ts';
 import type { BackendObservation, EdgeObservation } from './observations.ts';
@@ -43,7 +43,7 @@ async function edgeCheck(request: DiagnoseRequest, containers: StackContainers, 
   if (edge.id === undefined) {
     errors = recent = { error: `no edge container in project ${request.projectName}` };
   } else {
-    const lines = parseAccessLog(await containers.logsSince(edge.id, Math.min(errorsFrom, recentFrom)));
+    const lines = trafficOf(await containers.logsSince(edge.id, Math.min(errorsFrom, recentFrom)));
     errors = windowOf(lines, errorsFrom, now);
     recent = windowOf(lines, recentFrom, now);
   }
