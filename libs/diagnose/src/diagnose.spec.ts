@@ -26,13 +26,14 @@ const urlOf = (server: Server) => `http://127.0.0.1:${portOf(server)}`;
 // The engine's answer for a host-network container (testdata/inspect-host.json, recorded here), so
 // each service answers on loopback at the port the test gives it.
 const hostNetwork = readFileSync(join(import.meta.dirname, 'testdata/inspect-host.json'), 'utf8');
+const containerKey = 'container-s3-key-7Qx9';
 
 const recordedDocker: RunFn = async (command: Command) => {
   const args = command.args.map(String);
   const service = args.find((arg) => arg.startsWith('label=com.docker.compose.service='))?.split('=').pop();
   const answer = (stdout: string) => ({ exitCode: 0, stdout, stderr: '', durationMs: 1 });
   if (args[0] === 'ps') return answer(service === 'edge' || service === 'backend' || service === 'backup' ? `id-${service}` : '');
-  if (args[0] === 'inspect' && args.includes('{{json .Config.Env}}')) return answer(JSON.stringify(['PATH=/usr/bin', 'SATVACH_S3_ACCESS_KEY_ID=S3RVER', 'SATVACH_S3_SECRET_ACCESS_KEY=S3RVER']));
+  if (args[0] === 'inspect' && args.includes('{{json .Config.Env}}')) return answer(JSON.stringify(['PATH=/usr/bin', 'SATVACH_S3_ACCESS_KEY_ID=S3RVER', `SATVACH_S3_SECRET_ACCESS_KEY=${containerKey}`]));
   if (args[0] === 'inspect' && args.includes(INSPECT_FORMAT)) return answer(hostNetwork);
   if (args[0] === 'inspect') return answer(`running 0 ${args.at(-1) === 'id-backend' ? '2026-12-02T09:00:00Z' : '2026-12-02T08:00:00Z'}`);
   if (args[0] === 'logs') return answer([...Array.from({ length: 30 }, (_, i) => accessLine(i % 3 === 0 ? 502 : 200, i)), '2026/12/02 10:04:30 [error] 7#7: upstream refused'].join('\n'));
@@ -48,7 +49,8 @@ let targets: StackTargets;
 
 beforeAll(async () => {
   edge = await listen((request, response) => response.writeHead(request.url === '/health' ? 200 : 404).end('{"status":"ok"}'));
-  backend = await listen((_request, response) => response.writeHead(503, { 'content-type': 'application/json' }).end(JSON.stringify({ status: 'not_ready', failing: ['storage'] })));
+  // It names the key it signs with in its answer: diagnose must still never show it.
+  backend = await listen((_request, response) => response.writeHead(503, { 'content-type': 'application/json' }).end(JSON.stringify({ status: 'not_ready', failing: ['storage', `key ${containerKey}`] })));
   const metrics = new BackupMetrics();
   metrics.record({ ok: false });
   backup = await serveMetrics(metrics, { host: '127.0.0.1', port: 0 });
@@ -99,6 +101,18 @@ describe('diagnose', () => {
 
   it('runs only the asked checks', async () => {
     expect((await request(['backup', 'db'])).map((result) => result.check)).toEqual(['db', 'backup']);
+  });
+
+  it('redacts the backend container\'s S3 key, not only the env\'s, from every row', async () => {
+    rmSync(join(scratch, 'state.json'));
+    try {
+      const results = await request(['backend'], ['env-s3-secret']);
+      // The backend row really carried the key: the server put it there, the redactor took it out.
+      expect(results.find((result) => result.check === 'backend')?.evidence).toBe('backend: not ready: storage, key *** failing; no blue-green deploy recorded');
+      expect(renderResults(results)).not.toContain(containerKey);
+    } finally {
+      writeFileSync(join(scratch, 'state.json'), '{"version": 1');
+    }
   });
 
   it('redacts the stack\'s secrets from whatever a probe reports', async () => {

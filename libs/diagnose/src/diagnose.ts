@@ -22,7 +22,7 @@ export interface DiagnoseRequest {
   readonly checks: readonly CheckName[];
   /** DiskAlmostFull's threshold unless given. */
   readonly maxDiskUsedPercent?: number;
-  /** Values no evidence may show (the stack env's secrets). */
+  /** Values no evidence may show (the stack env's secrets; the backend container's S3 key is added). */
   readonly secrets: readonly string[];
   readonly run: RunFn;
   readonly now?: () => number;
@@ -158,10 +158,12 @@ export async function diagnose(request: DiagnoseRequest): Promise<CheckResult[]>
   const containers = new StackContainers(request.run, request.docker, request.projectName);
   const now = (request.now ?? Date.now)();
   const names = request.checks.length === 0 ? CHECKS : CHECKS.filter((name) => request.checks.includes(name));
+  // Read before any probe runs, whichever checks are asked (any server may echo it), so the key the
+  // backend really signs with is redacted like the env's.
   const identity = await identityOfTheBackend(request.targets, containers);
   const results = await Promise.all(names.map((name) => check(name, request, containers, identity, now)));
   // The probes' words come from servers and libraries: redacted, so no secret can reach the table.
-  const redact = createRedactor(request.secrets);
+  const redact = createRedactor([...request.secrets, identity.secretAccessKey.reveal()]);
   return results.flat().map((result) => ({ ...result, evidence: redact(result.evidence) }));
 }
 
