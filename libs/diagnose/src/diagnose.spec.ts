@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BackupMetrics, serveMetrics } from '@satvach/backup';
 import { type Command, type RunFn, secret } from '@satvach/exec';
+import { freePort } from '@satvach/exec/testing';
 import { INSPECT_FORMAT } from './addresses.ts';
 import { diagnose, renderResults } from './diagnose.ts';
 import { SERVICE_PORTS, type StackTargets } from './targets.ts';
@@ -26,15 +27,22 @@ const urlOf = (server: Server) => `http://127.0.0.1:${portOf(server)}`;
 // The engine's answer for a host-network container (testdata/inspect-host.json, recorded here), so
 // each service answers on loopback at the port the test gives it.
 const hostNetwork = readFileSync(join(import.meta.dirname, 'testdata/inspect-host.json'), 'utf8');
+// cloudflared in the edge's namespace (testdata/inspect-shared.json, recorded here): the edge answers for it.
+const sharedNamespace = readFileSync(join(import.meta.dirname, 'testdata/inspect-shared.json'), 'utf8');
+const namespaceOwner = (JSON.parse(sharedNamespace) as { HostConfig: { NetworkMode: string } }).HostConfig.NetworkMode.slice('container:'.length);
 const containerKey = 'container-s3-key-7Qx9';
 
+let withTunnel = false;
 const recordedDocker: RunFn = async (command: Command) => {
   const args = command.args.map(String);
   const service = args.find((arg) => arg.startsWith('label=com.docker.compose.service='))?.split('=').pop();
   const answer = (stdout: string) => ({ exitCode: 0, stdout, stderr: '', durationMs: 1 });
-  if (args[0] === 'ps') return answer(service === 'edge' || service === 'backend' || service === 'backup' ? `id-${service}` : '');
+  if (args[0] === 'ps') return answer(['edge', 'backend', 'backup', ...(withTunnel ? ['cloudflared'] : [])].includes(service ?? '') ? `id-${service}` : '');
   if (args[0] === 'inspect' && args.includes('{{json .Config.Env}}')) return answer(JSON.stringify(['PATH=/usr/bin', 'SATVACH_S3_ACCESS_KEY_ID=S3RVER', `SATVACH_S3_SECRET_ACCESS_KEY=${containerKey}`]));
-  if (args[0] === 'inspect' && args.includes(INSPECT_FORMAT)) return answer(hostNetwork);
+  if (args[0] === 'inspect' && args.includes(INSPECT_FORMAT)) {
+    if (args.at(-1) === 'id-cloudflared') return answer(sharedNamespace);
+    return answer(args.at(-1) === namespaceOwner ? JSON.stringify({ ...JSON.parse(hostNetwork), Id: namespaceOwner }) : hostNetwork);
+  }
   if (args[0] === 'inspect') return answer(`running 0 ${args.at(-1) === 'id-backend' ? '2026-12-02T09:00:00Z' : '2026-12-02T08:00:00Z'}`);
   if (args[0] === 'logs') return answer([...Array.from({ length: 30 }, (_, i) => accessLine(i % 3 === 0 ? 502 : 200, i)), '2026/12/02 10:04:30 [error] 7#7: upstream refused'].join('\n'));
   if (args[0] === 'info') return answer('/');
@@ -46,6 +54,7 @@ let backend: Server;
 let backup: { port: number; close: () => Promise<void> };
 let scratch: string;
 let targets: StackTargets;
+let closedPort: number;
 
 beforeAll(async () => {
   edge = await listen((request, response) => response.writeHead(request.url === '/health' ? 200 : 404).end('{"status":"ok"}'));
@@ -55,13 +64,14 @@ beforeAll(async () => {
   metrics.record({ ok: false });
   backup = await serveMetrics(metrics, { host: '127.0.0.1', port: 0 });
   scratch = mkdtempSync(join(tmpdir(), 'satvach-diagnose-'));
+  closedPort = await freePort();
   writeFileSync(join(scratch, 'state.json'), '{"version": 1');
   targets = {
     db: { database: 'satvach', user: 'satvach_app', password: secret('pw-never-shown'), connectionLimit: 64 },
     storage: { buckets: ['satvach-photos'], accessKeyId: 'k', secretAccessKey: secret('s3-never-shown') },
     edgeOrigin: urlOf(edge),
     deployStateFile: join(scratch, 'state.json'),
-    services: { ...SERVICE_PORTS, backend: { service: 'backend', port: portOf(backend) }, backupMetrics: { service: 'backup', port: backup.port } },
+    services: { ...SERVICE_PORTS, backend: { service: 'backend', port: portOf(backend) }, tunnelMetrics: { service: 'cloudflared', port: closedPort }, backupMetrics: { service: 'backup', port: backup.port } },
   };
 });
 
@@ -101,6 +111,17 @@ describe('diagnose', () => {
 
   it('runs only the asked checks', async () => {
     expect((await request(['backup', 'db'])).map((result) => result.check)).toEqual(['db', 'backup']);
+  });
+
+  it('asks cloudflared\'s metrics where its network\'s owner (the edge) answers, and names that address', async () => {
+    withTunnel = true;
+    try {
+      const [tunnel] = await request(['tunnel']);
+      // Nothing listens there, as when cloudflared has not opened its metrics yet.
+      expect(tunnel?.evidence).toBe(`tunnel: metrics unreachable (connection refused at http://127.0.0.1:${closedPort}/metrics)`);
+    } finally {
+      withTunnel = false;
+    }
   });
 
   it('redacts the backend container\'s S3 key, not only the env\'s, from every row', async () => {

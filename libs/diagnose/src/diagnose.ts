@@ -98,16 +98,15 @@ async function dbCheck(request: DiagnoseRequest, containers: StackContainers): P
   return judgeDb(await probeDb({ ...request.targets.db, host: reach.host, port }));
 }
 
-/** A service's Prometheus metrics, parsed; an error names why they could not be read. */
+/** A service's Prometheus metrics, parsed; an error names the address asked (or why there was none). */
 async function metricsOfService(service: ServicePort, containers: StackContainers) {
   const { url, reach } = await urlOf(service, containers);
-  if (!('host' in reach)) throw new Error(`${hostPort(service.service, service.port)}: ${reach.unreachable}`);
-  return metricsOf(`${url}/metrics`);
-}
-
-async function metricsOf(url: string) {
-  const answer = await getText(url);
-  if (answer.status !== 200) throw new Error(`${url} answered HTTP ${answer.status}`);
+  const metricsUrl = `${url}/metrics`;
+  if (!('host' in reach)) throw new Error(`${reach.unreachable} at ${metricsUrl}`);
+  const answer = await getText(metricsUrl).catch((error: unknown) => {
+    throw new Error(`${reasonOf(error)} at ${metricsUrl}`);
+  });
+  if (answer.status !== 200) throw new Error(`${metricsUrl} answered HTTP ${answer.status}`);
   return parseMetricsText(answer.text);
 }
 
