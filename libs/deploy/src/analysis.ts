@@ -1,4 +1,5 @@
 import type { AnalysisConfig } from './config.ts';
+import { parseEdgeLogLines } from './edge-log.ts';
 
 /** One attempt of a proxied request at one upstream, from the edge's JSON access log. */
 export interface EdgeRequest {
@@ -13,37 +14,28 @@ export interface EdgeRequest {
 const ATTEMPTS = /\s*[,:]\s+/;
 
 /**
- * Reads the edge's JSON log lines (apps/frontend/nginx/nginx.conf `log_format json`) into one entry
- * per upstream attempt: a request the edge retried elsewhere still counts as a failure of the first
- * upstream. Health checks (never faulted, and not user traffic), static files and nginx's own
- * messages are skipped.
+ * Reads the edge's JSON log lines into one entry per upstream attempt: a request the edge retried
+ * elsewhere still counts as a failure of the first upstream. Health checks (never faulted, and not
+ * user traffic), static files and nginx's own messages are skipped.
  */
 export function parseEdgeLog(text: string): EdgeRequest[] {
   const requests: EdgeRequest[] = [];
-  for (const line of text.split('\n')) {
-    if (!line.startsWith('{')) continue;
-    let entry: Record<string, unknown>;
-    try {
-      entry = JSON.parse(line) as Record<string, unknown>;
-    } catch {
-      continue;
-    }
-    if (String(entry.uri ?? '').startsWith('/health')) continue;
-    const upstreams = String(entry.upstream ?? '').split(ATTEMPTS);
-    const statuses = String(entry.upstream_status ?? '').split(ATTEMPTS);
-    const times = String(entry.upstream_time ?? '').split(ATTEMPTS);
-    const at = Date.parse(String(entry.time ?? ''));
+  for (const entry of parseEdgeLogLines(text)) {
+    if (entry.uri.startsWith('/health')) continue;
+    const upstreams = entry.upstream.split(ATTEMPTS);
+    const statuses = entry.upstreamStatus.split(ATTEMPTS);
+    const times = entry.upstreamTime.split(ATTEMPTS);
     upstreams.forEach((upstream, attempt) => {
       if (upstream === '' || upstream === '-') return;
       const last = attempt === upstreams.length - 1;
       const status = Number.parseInt(statuses[attempt] ?? '', 10);
       const seconds = Number.parseFloat(times[attempt] ?? '');
       requests.push({
-        at: Number.isFinite(at) ? at : 0,
+        at: Number.isFinite(entry.at) ? entry.at : 0,
         upstream,
         // No status from an upstream that failed to answer (refused, reset, timed out) is a 502 for it.
-        status: Number.isFinite(status) ? status : last && typeof entry.status === 'number' ? entry.status : 502,
-        latencyMs: Number.isFinite(seconds) ? seconds * 1000 : Number(entry.request_time) * 1000 || 0,
+        status: Number.isFinite(status) ? status : last && entry.status !== undefined ? entry.status : 502,
+        latencyMs: Number.isFinite(seconds) ? seconds * 1000 : entry.requestTime * 1000 || 0,
       });
     });
   }

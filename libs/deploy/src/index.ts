@@ -20,6 +20,7 @@ export {
 } from './config.ts';
 export { type CommandOptions, deploy, type DeployDeps, DeployError, type DeployRequest, type DeployResult, promote, rollback, status, type Strategy } from './deploy.ts';
 export { type ContainerFacts, DockerHost, type ImageFacts, connectArgs, createColourArgs, hardeningArgs } from './docker.ts';
+export { type EdgeLogLine, parseEdgeLogLines } from './edge-log.ts';
 export { envFileProblems } from './envfile.ts';
 export { describeShares, EdgeConfigError, parseWorkers, reloadSettled, renderShares, type Shares, switchUpstream, type SwitchOutcome, type WorkerProcess } from './edge.ts';
 export { acquireLock, type DeployLock, DeployLockedError, type LockHolder } from './lock.ts';

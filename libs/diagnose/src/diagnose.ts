@@ -1,8 +1,9 @@
 import { existsSync } from 'node:fs';
-import { createRedactor, formatTable, type RunFn } from '@satvach/exec';
+import { createRedactor, formatTable, type RunFn, type Secret } from '@satvach/exec';
 import { loadState } from '@satvach/deploy';
+import { hostPort, type Reach } from './addresses.ts';
 import { judgeBackend, judgeBackup, judgeDb, judgeDisk, judgeEdge, judgeStorage, judgeTunnel } from './checks.ts';
-import { parseAccessLog, windowOf } from './edge-log.ts';
+import { trafficOf, windowOf } from './edge-log.ts';
 import { parseMetricsText, sampleValue } from './metrics-text.ts';
 import { type CheckName, type CheckResult, CHECKS, THRESHOLDS } from './model.ts';
 import type { BackendObservation, EdgeObservation } from './observations.ts';
@@ -10,8 +11,8 @@ import { probeDb } from './probes/db.ts';
 import { probeDisk } from './probes/disk.ts';
 import { StackContainers } from './probes/docker.ts';
 import { getText, reasonOf } from './probes/http.ts';
-import { probeStorage } from './probes/storage.ts';
-import type { StackTargets } from './targets.ts';
+import { probeStorage, type StorageTarget } from './probes/storage.ts';
+import type { ServicePort, StackTargets } from './targets.ts';
 
 export interface DiagnoseRequest {
   readonly targets: StackTargets;
@@ -21,7 +22,7 @@ export interface DiagnoseRequest {
   readonly checks: readonly CheckName[];
   /** DiskAlmostFull's threshold unless given. */
   readonly maxDiskUsedPercent?: number;
-  /** Values no evidence may show (the stack env's secrets). */
+  /** Values no evidence may show (the stack env's secrets; the backend container's S3 key is added). */
   readonly secrets: readonly string[];
   readonly run: RunFn;
   readonly now?: () => number;
@@ -43,16 +44,23 @@ async function edgeCheck(request: DiagnoseRequest, containers: StackContainers, 
   if (edge.id === undefined) {
     errors = recent = { error: `no edge container in project ${request.projectName}` };
   } else {
-    const lines = parseAccessLog(await containers.logsSince(edge.id, Math.min(errorsFrom, recentFrom)));
+    const lines = trafficOf(await containers.logsSince(edge.id, Math.min(errorsFrom, recentFrom)));
     errors = windowOf(lines, errorsFrom, now);
     recent = windowOf(lines, recentFrom, now);
   }
   return judgeEdge({ origin: edgeOrigin, health: 'error' in health ? health : { status: health.status }, errors, recent });
 }
 
-async function backendCheck(request: DiagnoseRequest): Promise<CheckResult> {
-  const { backendUrl, deployStateFile } = request.targets;
-  const answer = await orError(getText(`${backendUrl}/health/ready`));
+/** `http://<address>:<port>` of the service's container, or why there is none (its evidence then names `service:port`). */
+async function urlOf({ service, port }: ServicePort, containers: StackContainers): Promise<{ url: string; reach: Reach }> {
+  const reach = await containers.reach(service);
+  return { url: `http://${'host' in reach ? hostPort(reach.host, port) : hostPort(service, port)}`, reach };
+}
+
+async function backendCheck(request: DiagnoseRequest, containers: StackContainers): Promise<CheckResult> {
+  const { deployStateFile } = request.targets;
+  const { url: backendUrl, reach } = await urlOf(request.targets.services.backend, containers);
+  const answer = 'host' in reach ? await orError(getText(`${backendUrl}/health/ready`)) : { error: reach.unreachable };
   const ready: BackendObservation['ready'] =
     'error' in answer ? answer : { status: answer.status, failing: answer.status === 200 ? [] : ((JSON.parse(answer.text || '{}') as { failing?: string[] }).failing ?? []) };
   let deploy: BackendObservation['deploy'] = { kind: 'none' };
@@ -68,17 +76,37 @@ async function backendCheck(request: DiagnoseRequest): Promise<CheckResult> {
 }
 
 /** The backend's own S3 key when its container runs (an overlay may have replaced the env's), else the env's. */
-async function storageAsTheBackend(targets: StackTargets, containers: StackContainers): Promise<StackTargets['storage']> {
+async function identityOfTheBackend(targets: StackTargets, containers: StackContainers): Promise<{ accessKeyId: string; secretAccessKey: Secret }> {
   const backend = await containers.state('backend');
   if (backend.id === undefined) return targets.storage;
   const env = await containers.environmentOf(backend.id, ['SATVACH_S3_ACCESS_KEY_ID', 'SATVACH_S3_SECRET_ACCESS_KEY']);
   const [id, key] = [env.SATVACH_S3_ACCESS_KEY_ID, env.SATVACH_S3_SECRET_ACCESS_KEY];
-  return id === undefined || key === undefined ? targets.storage : { ...targets.storage, accessKeyId: id.reveal(), secretAccessKey: key };
+  return id === undefined || key === undefined ? targets.storage : { accessKeyId: id.reveal(), secretAccessKey: key };
 }
 
-async function metricsOf(url: string) {
-  const answer = await getText(url);
-  if (answer.status !== 200) throw new Error(`${url} answered HTTP ${answer.status}`);
+async function storageCheck(request: DiagnoseRequest, identity: { accessKeyId: string; secretAccessKey: Secret }, containers: StackContainers): Promise<CheckResult> {
+  const { url: endpoint, reach } = await urlOf(request.targets.services.storage, containers);
+  if (!('host' in reach)) return judgeStorage({ kind: 'unreachable', endpoint, reason: reach.unreachable });
+  const target: StorageTarget = { ...request.targets.storage, ...identity, endpoint };
+  return judgeStorage(await probeStorage(target));
+}
+
+async function dbCheck(request: DiagnoseRequest, containers: StackContainers): Promise<CheckResult> {
+  const { service, port } = request.targets.services.db;
+  const reach = await containers.reach(service);
+  if (!('host' in reach)) return judgeDb({ kind: 'unreachable', address: hostPort(service, port), reason: reach.unreachable });
+  return judgeDb(await probeDb({ ...request.targets.db, host: reach.host, port }));
+}
+
+/** A service's Prometheus metrics, parsed; an error names the address asked (or why there was none). */
+async function metricsOfService(service: ServicePort, containers: StackContainers) {
+  const { url, reach } = await urlOf(service, containers);
+  const metricsUrl = `${url}/metrics`;
+  if (!('host' in reach)) throw new Error(`${reach.unreachable} at ${metricsUrl}`);
+  const answer = await getText(metricsUrl).catch((error: unknown) => {
+    throw new Error(`${reasonOf(error)} at ${metricsUrl}`);
+  });
+  if (answer.status !== 200) throw new Error(`${metricsUrl} answered HTTP ${answer.status}`);
   return parseMetricsText(answer.text);
 }
 
@@ -89,22 +117,22 @@ async function dataPaths(request: DiagnoseRequest): Promise<string[]> {
   return [...(root && existsSync(root) ? [root] : []), '/'];
 }
 
-async function check(name: CheckName, request: DiagnoseRequest, containers: StackContainers, now: number): Promise<CheckResult[]> {
-  const { targets } = request;
+async function check(name: CheckName, request: DiagnoseRequest, containers: StackContainers, identity: { accessKeyId: string; secretAccessKey: Secret }, now: number): Promise<CheckResult[]> {
+  const { services } = request.targets;
   switch (name) {
     case 'db':
-      return [judgeDb(await probeDb(targets.db))];
+      return [await dbCheck(request, containers)];
     case 'storage':
-      return [judgeStorage(await probeStorage(await storageAsTheBackend(targets, containers)))];
+      return [await storageCheck(request, identity, containers)];
     case 'edge':
       return edgeCheck(request, containers, now);
     case 'backend':
-      return [await backendCheck(request)];
+      return [await backendCheck(request, containers)];
     case 'disk':
       return [judgeDisk({ filesystems: probeDisk(await dataPaths(request)), maxUsedPercent: request.maxDiskUsedPercent ?? THRESHOLDS.diskUsedPercent })];
     case 'tunnel': {
       const container = await containers.state('cloudflared');
-      const metrics = container.kind === 'present' && container.state === 'running' ? await orError(metricsOf(targets.tunnelMetricsUrl).then((samples) => ({ haConnections: sampleValue(samples, 'cloudflared_tunnel_ha_connections') }))) : undefined;
+      const metrics = container.kind === 'present' && container.state === 'running' ? await orError(metricsOfService(services.tunnelMetrics, containers).then((samples) => ({ haConnections: sampleValue(samples, 'cloudflared_tunnel_ha_connections') }))) : undefined;
       return [judgeTunnel({ container, metrics })];
     }
     case 'backup': {
@@ -112,7 +140,7 @@ async function check(name: CheckName, request: DiagnoseRequest, containers: Stac
       const metrics =
         container.kind === 'present' && container.state === 'running'
           ? await orError(
-              metricsOf(targets.backupMetricsUrl).then((samples) => ({
+              metricsOfService(services.backupMetrics, containers).then((samples) => ({
                 lastSuccessSeconds: sampleValue(samples, 'satvach_backup_last_success_timestamp_seconds') ?? 0,
                 lastRunSuccess: sampleValue(samples, 'satvach_backup_last_run_success'),
                 failures: sampleValue(samples, 'satvach_backup_runs_total', { result: 'failure' }) ?? 0,
@@ -129,9 +157,12 @@ export async function diagnose(request: DiagnoseRequest): Promise<CheckResult[]>
   const containers = new StackContainers(request.run, request.docker, request.projectName);
   const now = (request.now ?? Date.now)();
   const names = request.checks.length === 0 ? CHECKS : CHECKS.filter((name) => request.checks.includes(name));
-  const results = await Promise.all(names.map((name) => check(name, request, containers, now)));
+  // Read before any probe runs, whichever checks are asked (any server may echo it), so the key the
+  // backend really signs with is redacted like the env's.
+  const identity = await identityOfTheBackend(request.targets, containers);
+  const results = await Promise.all(names.map((name) => check(name, request, containers, identity, now)));
   // The probes' words come from servers and libraries: redacted, so no secret can reach the table.
-  const redact = createRedactor(request.secrets);
+  const redact = createRedactor([...request.secrets, identity.secretAccessKey.reveal()]);
   return results.flat().map((result) => ({ ...result, evidence: redact(result.evidence) }));
 }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseAccessLog, windowOf } from './edge-log.ts';
+import { trafficOf, windowOf } from './edge-log.ts';
 
 const line = (time: string, status: number, uri = '/api/v1/places/nearby') =>
   JSON.stringify({ time, request_id: 'r', remote: '127.0.0.1', method: 'GET', uri, status, bytes: 10, encoding: '', request_time: 0.01, upstream: '127.0.0.1:8000', upstream_status: String(status), upstream_time: '0.01', user_agent: 'x' });
@@ -16,11 +16,11 @@ describe('the edge access log', () => {
   ].join('\n');
 
   it('keeps traffic lines (not nginx messages, not the healthcheck or the exporter\'s scrape)', () => {
-    expect(parseAccessLog(text).map((entry) => entry.status)).toEqual([200, 429, 502, 503]);
+    expect(trafficOf(text).map((entry) => entry.status)).toEqual([200, 429, 502, 503]);
   });
 
   it('counts 5xx and 429 from a start time on, lines of the start second included', () => {
-    const lines = parseAccessLog(text);
+    const lines = trafficOf(text);
     const now = Date.parse('2026-12-02T10:05:00Z');
     expect(windowOf(lines, Date.parse('2026-12-02T10:00:00Z'), now)).toEqual({ seconds: 300, requests: 4, errors5xx: 2, tooMany: 1 });
     expect(windowOf(lines, Date.parse('2026-12-02T10:00:01.700Z'), now)).toEqual({ seconds: 298, requests: 3, errors5xx: 2, tooMany: 1 });

@@ -1,31 +1,17 @@
+import { type EdgeLogLine, parseEdgeLogLines } from '@satvach/deploy';
 import type { EdgeWindow } from './observations.ts';
 
 /** The edge's own probes (Docker's healthcheck, nginx-exporter's scrape): not traffic. */
 const NOT_TRAFFIC = new Set(['/healthz', '/stub_status']);
 
-export interface AccessLine {
-  /** Milliseconds since the epoch. */
-  readonly at: number;
-  readonly status: number;
-  readonly uri: string;
-}
+export type AccessLine = EdgeLogLine & { readonly status: number };
 
-/** The edge's JSON access lines (apps/frontend/nginx/nginx.conf `log_format json`); other lines skipped. */
-export function parseAccessLog(text: string): AccessLine[] {
-  const lines: AccessLine[] = [];
-  for (const line of text.split('\n')) {
-    if (!line.startsWith('{')) continue;
-    try {
-      const entry = JSON.parse(line) as { time?: unknown; status?: unknown; uri?: unknown };
-      const at = Date.parse(String(entry.time ?? ''));
-      const uri = String(entry.uri ?? '');
-      if (!Number.isFinite(at) || typeof entry.status !== 'number' || NOT_TRAFFIC.has(uri.split('?')[0] ?? '')) continue;
-      lines.push({ at, status: entry.status, uri });
-    } catch {
-      // nginx's own messages on the same stream
-    }
-  }
-  return lines;
+/**
+ * The requests the edge answered, from its JSON access log (libs/deploy reads the lines): every
+ * answer counts, its own 429s and static files included, and lines without a time or status are skipped.
+ */
+export function trafficOf(text: string): AccessLine[] {
+  return parseEdgeLogLines(text).filter((line): line is AccessLine => Number.isFinite(line.at) && line.status !== undefined && !NOT_TRAFFIC.has(line.uri.split('?')[0] ?? ''));
 }
 
 /** The requests answered from `fromMs` on (nginx logs whole seconds: a line of the start second counts). */

@@ -4,31 +4,40 @@ import { type MaybeSecret, secret } from '@satvach/exec';
 import type { DbTarget } from './probes/db.ts';
 import type { StorageTarget } from './probes/storage.ts';
 
-/** Where each part of a running stack answers on this host, from the same env stack:up read. */
-export interface StackTargets {
-  readonly db: DbTarget;
-  readonly storage: StorageTarget;
-  readonly edgeOrigin: string;
-  readonly backendUrl: string;
-  readonly deployStateFile: string;
-  readonly tunnelMetricsUrl: string;
-  readonly backupMetricsUrl: string;
+/** A compose service and the port it listens on in its container (docker/compose.yml's `expose`). */
+export interface ServicePort {
+  readonly service: string;
+  readonly port: number;
 }
+
+/**
+ * What diagnose reads of a running stack: the logins and names from the same env stack:up read, and
+ * which service answers each probe. The services' addresses come from the engine at run time
+ * (addresses.ts); the edge is asked where it is published, as a visitor reaches it.
+ */
+export interface StackTargets {
+  readonly db: Omit<DbTarget, 'host' | 'port'>;
+  readonly storage: Omit<StorageTarget, 'endpoint'>;
+  readonly edgeOrigin: string;
+  readonly deployStateFile: string;
+  readonly services: { readonly [K in keyof typeof SERVICE_PORTS]: ServicePort };
+}
+
+/** cloudflared's metrics are on 2000 in the edge's namespace (`network_mode: service:edge`). */
+export const SERVICE_PORTS = {
+  db: { service: 'db', port: 5432 },
+  storage: { service: 'minio', port: 9000 },
+  backend: { service: 'backend', port: 8000 },
+  tunnelMetrics: { service: 'cloudflared', port: 2000 },
+  backupMetrics: { service: 'backup', port: 9464 },
+} as const satisfies Record<string, ServicePort>;
 
 const asSecret = (value: MaybeSecret | undefined) => (typeof value === 'string' ? secret(value) : (value ?? secret('')));
 
-/**
- * The addresses the dev overlay (and, for the local images, the host network) publishes on loopback:
- * PostGIS on SATVACH_DB_PORT, MinIO on its public endpoint, the backend on 8000, the edge where
- * SATVACH_HTTP_BIND/PORT put it, cloudflared's metrics on 2000 (it shares the edge's network) and the
- * backup scheduler's on 9464.
- */
 export function stackTargets({ env, composeEnv }: LoadedStackEnv): StackTargets {
   const bind = env.SATVACH_HTTP_BIND === '0.0.0.0' ? '127.0.0.1' : env.SATVACH_HTTP_BIND === '::' ? '::1' : env.SATVACH_HTTP_BIND;
   return {
     db: {
-      host: '127.0.0.1',
-      port: env.SATVACH_DB_PORT,
       database: env.POSTGRES_DB,
       user: env.SATVACH_DB_APP_USER,
       password: asSecret(composeEnv.SATVACH_DB_APP_PASSWORD),
@@ -36,15 +45,12 @@ export function stackTargets({ env, composeEnv }: LoadedStackEnv): StackTargets 
       superuser: { user: env.POSTGRES_USER, password: asSecret(composeEnv.POSTGRES_PASSWORD) },
     },
     storage: {
-      endpoint: env.SATVACH_S3_PUBLIC_ENDPOINT_URL ?? 'http://127.0.0.1:9000',
       buckets: [env.SATVACH_S3_BUCKET],
       accessKeyId: env.SATVACH_S3_ACCESS_KEY_ID,
       secretAccessKey: asSecret(composeEnv.SATVACH_S3_SECRET_ACCESS_KEY),
     },
     edgeOrigin: `http://${bind.includes(':') ? `[${bind}]` : bind}:${env.SATVACH_HTTP_PORT}`,
-    backendUrl: 'http://127.0.0.1:8000',
     deployStateFile: join(env.SATVACH_DEPLOY_DIR, 'state.json'),
-    tunnelMetricsUrl: 'http://127.0.0.1:2000/metrics',
-    backupMetricsUrl: 'http://127.0.0.1:9464/metrics',
+    services: SERVICE_PORTS,
   };
 }

@@ -1,4 +1,5 @@
 import { type RunFn, type Secret, secret } from '@satvach/exec';
+import { hostOf, INSPECT_FORMAT, type InspectedContainer, namespaceOwnerOf, type Reach } from '../addresses.ts';
 import type { ContainerObservation } from '../observations.ts';
 
 /** The stack's containers, found by compose's labels (names differ between compose v1 and v2). */
@@ -27,6 +28,20 @@ export class StackContainers {
     const { stdout } = await this.#run({ file: this.#docker, args: ['inspect', '--format', '{{.State.Status}} {{.State.ExitCode}} {{.State.StartedAt}}', id] }, { quiet: true });
     const [state = 'unknown', exitCode = '0', startedAt = ''] = stdout.trim().split(' ');
     return { kind: 'present', id, state, exitCode: Number(exitCode), startedAt: Date.parse(startedAt) };
+  }
+
+  async #inspect(id: string): Promise<InspectedContainer | undefined> {
+    const answer = await this.#run({ file: this.#docker, args: ['inspect', '--format', INSPECT_FORMAT, id] }, { quiet: true }).catch(() => undefined);
+    return answer === undefined ? undefined : (JSON.parse(answer.stdout) as InspectedContainer);
+  }
+
+  /** Where the service's container answers, as the engine has it connected (addresses.ts). */
+  async reach(service: string): Promise<Reach> {
+    const id = await this.idOf(service);
+    const container = id === undefined ? undefined : await this.#inspect(id);
+    if (container === undefined) return { unreachable: `no ${service} container in project ${this.#projectName}` };
+    const ownerId = namespaceOwnerOf(container);
+    return hostOf(container, ownerId === undefined ? undefined : await this.#inspect(ownerId));
   }
 
   /**
