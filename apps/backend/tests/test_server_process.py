@@ -11,7 +11,7 @@ from devtools.local_services import ServiceError, wait_until
 from support import closed_port, environment_without_satvach
 
 
-def wait_for_health(base_url: str, process: subprocess.Popen, timeout_s: float = 15) -> None:
+def wait_for_health(base_url: str, process: subprocess.Popen, timeout_s: float = 120) -> None:
     def healthy() -> bool:
         assert process.poll() is None, f"server exited early with {process.returncode}"
         try:
@@ -41,7 +41,7 @@ def test_sigterm_shuts_the_server_down_cleanly(migrated) -> None:
         ready = httpx.get(f"{base_url}/health/ready", timeout=5)
         assert ready.status_code == 200, ready.text
         process.send_signal(signal.SIGTERM)
-        stdout, stderr = process.communicate(timeout=15)
+        stdout, stderr = process.communicate(timeout=60)
     finally:
         if process.poll() is None:
             process.kill()
