@@ -12,8 +12,7 @@ export function formatInstant(ms: number, zone: string): string {
 /** Who is on call at `at` and who takes over next. */
 export function nowAndNext(rotation: Rotation, at: Date): { now: OnCall; next: OnCall } {
   const now = rotation.at(at);
-  // Next takes over when now ends, even when an override ending mid-shift hands back to a shift begun earlier.
-  return { now, next: { ...rotation.at(new Date(now.end)), start: now.end } };
+  return { now, next: rotation.at(new Date(now.end)) };
 }
 
 /** The table `nx run runbooks:oncall` prints. */

@@ -33,10 +33,10 @@ describe('the documented rotation (runbooks/oncall/rotation.yaml)', () => {
     expect(Object.keys(rotation.owners)).toHaveLength(10);
   });
 
-  it('its holiday override makes Linus primary over Christmas, Margaret secondary', () => {
+  it('its holiday override makes Linus primary over Christmas, Ada secondary (never Margaret, who is away)', () => {
     const rotation = loadRotation(DOCUMENTED);
     expect(who(rotation, '2026-12-22T12:00:00Z')).toEqual(['margaret', 'ada']);
-    expect(who(rotation, '2026-12-25T12:00:00Z')).toEqual(['linus', 'margaret']);
+    expect(who(rotation, '2026-12-25T12:00:00Z')).toEqual(['linus', 'ada']);
     expect(who(rotation, '2026-12-27T08:30:00Z')).toEqual(['margaret', 'ada']);
   });
 });
@@ -67,14 +67,38 @@ describe('who is on call', () => {
     expect(who(rotation, '2026-11-09T14:00:00Z')).toEqual(['ada', 'grace']);
   });
 
-  it('an override splits the timeline; its primary\'s secondary is the next in order', () => {
+  it('an override splits the timeline; its secondary is the displaced shift\'s own', () => {
     const rotation = rotationOf({ overrides: [{ person: 'linus', from: '2026-03-25T12:00', to: '2026-03-26', reason: 'swap' }] });
     const timeline = rotation.timeline(new Date('2026-03-24T00:00:00Z'), new Date('2026-03-28T00:00:00Z'));
     expect(timeline.map((s) => [s.primary.id, s.secondary.id, new Date(s.start).toISOString(), new Date(s.end).toISOString(), s.source])).toEqual([
       ['ada', 'grace', '2026-03-23T08:00:00.000Z', '2026-03-25T11:00:00.000Z', 'schedule.weekly.order[0]'],
-      ['linus', 'ada', '2026-03-25T11:00:00.000Z', '2026-03-26T08:00:00.000Z', 'overrides[0] (linus, swap)'],
+      ['linus', 'grace', '2026-03-25T11:00:00.000Z', '2026-03-26T08:00:00.000Z', 'overrides[0] (linus, swap)'],
       ['ada', 'grace', '2026-03-26T08:00:00.000Z', '2026-03-30T07:00:00.000Z', 'schedule.weekly.order[0]'],
     ]);
+  });
+});
+
+describe('overrides', () => {
+  it('an override\'s default secondary is never the person it displaces', () => {
+    // linus's week (secondary ada); grace covers — the next after grace would be linus, who is away.
+    const rotation = rotationOf({ overrides: [{ person: 'grace', from: '2026-04-07', to: '2026-04-09' }] });
+    expect(who(rotation, '2026-04-08T12:00:00Z')).toEqual(['grace', 'ada']);
+    // ada's week (secondary grace) covered by grace: the next after ada other than grace.
+    expect(who(rotationOf({ overrides: [{ person: 'grace', from: '2026-03-24', to: '2026-03-25' }] }), '2026-03-24T12:00:00Z')).toEqual(['grace', 'linus']);
+  });
+
+  it('a named secondary wins', () => {
+    expect(who(rotationOf({ overrides: [{ person: 'grace', from: '2026-04-07', to: '2026-04-09', secondary: 'ada' }] }), '2026-04-08T12:00:00Z')).toEqual(['grace', 'ada']);
+  });
+
+  it('a shift\'s stretch ends where an override starting inside it begins, and restarts where it ends', () => {
+    const rotation = loadRotation(DOCUMENTED);
+    const span = (iso: string) => {
+      const onCall = rotation.at(new Date(iso));
+      return [onCall.primary.id, new Date(onCall.start).toISOString(), new Date(onCall.end).toISOString()];
+    };
+    expect(span('2026-12-22T12:00:00Z')).toEqual(['margaret', '2026-12-21T08:00:00.000Z', '2026-12-24T08:00:00.000Z']);
+    expect(span('2026-12-27T08:30:00Z')).toEqual(['margaret', '2026-12-27T08:00:00.000Z', '2026-12-28T08:00:00.000Z']);
   });
 });
 
@@ -97,6 +121,14 @@ describe('a bad rotation is refused, naming the entry and the time', () => {
       'owners.backup: unknown person "carol"; add them to people or use one of ada, grace, linus',
     ]);
     expect(problemsOf({ schedule: { weekly: { start: '2026-03-23', order: ['ada', 'zed'] } } })).toEqual(['schedule.weekly.order[1]: unknown person "zed"; add them to people or use one of ada, grace, linus']);
+  });
+
+  it('with two people, an override without a secondary, or with its primary as secondary', () => {
+    const two = { people: people.slice(0, 2), schedule: { weekly: { start: '2026-03-23', order: ['ada', 'grace'] } } };
+    expect(problemsOf({ ...two, overrides: [{ person: 'grace', from: '2026-03-24', to: '2026-03-25' }, { person: 'ada', from: '2026-04-01', to: '2026-04-02', secondary: 'ada' }] })).toEqual([
+      'overrides[0] (grace): name its secondary; with two people the only other one is the person it displaces',
+      'overrides[1] (ada).secondary: the primary cannot be their own secondary',
+    ]);
   });
 
   it('overlapping overrides, and one that ends before it starts', () => {

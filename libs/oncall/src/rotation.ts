@@ -103,15 +103,33 @@ export class Rotation {
     return undefined;
   }
 
-  /** Who is primary and secondary at the instant `at`, and from when until when. */
+  /**
+   * The default secondary while `override` displaces `shift`'s primary: the shift's own secondary, else
+   * the next in order after the displaced person — never the displaced person (away: that is why the
+   * override exists) nor the override's primary.
+   */
+  private overrideSecondary(override: Override, shift: BaseShift): string {
+    if (override.secondary !== undefined) return override.secondary;
+    const at = this.order.indexOf(shift.person);
+    const inOrder = this.order.map((_, step) => this.order[(at + 1 + step) % this.order.length] as string);
+    const candidates = [shift.secondary, ...inOrder, ...this.people.map((person) => person.id)];
+    return candidates.find((id) => id !== undefined && id !== override.person && id !== shift.person) as string; // parseRotation ensures one exists
+  }
+
+  /**
+   * Who is primary and secondary at the instant `at`, and from when until when: a scheduled stretch
+   * ends where the next override starts and begins where the last one ended, so `end` is when the
+   * people change.
+   */
   at(at: Date): OnCall {
     const utc = at.getTime();
     const { shift, start, end } = this.scheduled(utc);
     const override = this.overrideAt(utc);
-    if (!override) return { start, end, primary: this.person(shift.person), secondary: this.person(shift.secondary ?? this.next(shift.person)), source: shift.entry };
-    let secondary = override.secondary ?? (this.order.includes(override.person) ? this.next(override.person) : shift.person);
-    if (secondary === override.person) secondary = shift.secondary ?? this.next(shift.person);
-    return { start: override.startUtc, end: override.endUtc, primary: this.person(override.person), secondary: this.person(secondary), source: override.entry };
+    if (override) return { start: override.startUtc, end: override.endUtc, primary: this.person(override.person), secondary: this.person(this.overrideSecondary(override, shift)), source: override.entry };
+    const spans = this.overrides.map((o) => [toUtc(o.start, this.timezone), toUtc(o.end, this.timezone)] as const);
+    const clippedStart = Math.max(start, ...spans.map(([, oEnd]) => oEnd).filter((oEnd) => oEnd > start && oEnd <= utc));
+    const clippedEnd = Math.min(end, ...spans.map(([oStart]) => oStart).filter((oStart) => oStart > utc && oStart < end));
+    return { start: clippedStart, end: clippedEnd, primary: this.person(shift.person), secondary: this.person(shift.secondary ?? this.next(shift.person)), source: shift.entry };
   }
 
   /**
@@ -120,15 +138,10 @@ export class Rotation {
    */
   timeline(from: Date, to: Date): OnCall[] {
     const stretches: OnCall[] = [];
-    let cursor = from.getTime();
-    while (cursor < to.getTime()) {
+    for (let cursor = from.getTime(); cursor < to.getTime(); ) {
       const here = this.at(new Date(cursor));
-      // The stretch ends at its own end or where the next override starts, whichever is first.
-      const nextOverride = Math.min(...this.overrides.map((o) => toUtc(o.start, this.timezone)).filter((start) => start > cursor && start < here.end));
-      const end = Number.isFinite(nextOverride) ? nextOverride : here.end;
-      const start = stretches.length === 0 ? here.start : cursor;
-      stretches.push({ ...here, start, end });
-      cursor = end;
+      stretches.push(here);
+      cursor = here.end;
     }
     return stretches;
   }
@@ -201,6 +214,8 @@ export function parseRotation(text: string, file: string): Rotation {
     known(override.secondary, `${entry}.secondary`);
     const [start, end] = [local(override.from, `${entry}.from`), local(override.to, `${entry}.to`)];
     if (end <= start) problems.push(`${entry}: to (${describeLocal(end, zone)}) is not after from (${describeLocal(start, zone)})`);
+    if (override.secondary === override.person) problems.push(`${entry}.secondary: the primary cannot be their own secondary`);
+    if (override.secondary === undefined && ids.size < 3) problems.push(`${entry}: name its secondary; with two people the only other one is the person it displaces`);
     return { entry, person: override.person, secondary: override.secondary, start, end };
   });
   overrides.forEach((override, index) => {
