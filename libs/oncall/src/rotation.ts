@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
-import { type OwnerArea, type Person, type RotationFile, RotationSchema } from './model.ts';
+import { type Person, type RotationFile, RotationSchema } from './model.ts';
 import { durationMs, formatLocal, isTimeZone, parseLocal, toLocal, toUtc } from './time.ts';
 
 /** One stretch of time with the same people on call; instants in UTC ms, end exclusive. */
@@ -49,7 +49,8 @@ export class Rotation {
   readonly escalationDelayMs: number;
   readonly escalationDelay: string;
   readonly people: readonly Person[];
-  readonly owners: Readonly<Record<OwnerArea, Person>>;
+  /** The owner of each runbook area, by area name. */
+  readonly owners: Readonly<Record<string, Person>>;
   /** Ids in rotation order; the secondary is the next one. */
   readonly order: readonly string[];
   private readonly shifts: readonly BaseShift[];
@@ -63,7 +64,7 @@ export class Rotation {
     this.escalationDelayMs = durationMs(file.escalation_delay);
     this.people = file.people;
     this.byId = new Map(file.people.map((person) => [person.id, person]));
-    this.owners = Object.fromEntries(Object.entries(file.owners).map(([area, id]) => [area, this.person(id)])) as Record<OwnerArea, Person>;
+    this.owners = Object.fromEntries(Object.entries(file.owners).map(([area, id]) => [area, this.person(id)]));
     this.shifts = shifts;
     this.order = [...new Set(shifts.map((shift) => shift.person))];
     this.overrides = overrides;
