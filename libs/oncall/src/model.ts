@@ -7,6 +7,12 @@ import { DURATION } from './time.ts';
  */
 export const AREA_NAME = /^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$/;
 
+/**
+ * How long after a critical alert the primary is paged (the critical route's Alertmanager `group_wait`).
+ * The escalation delay must be longer, or the secondary would be paged before the primary.
+ */
+export const PRIMARY_PAGE_WAIT = '10s';
+
 const personId = z.string().regex(/^[a-z][a-z0-9-]*$/, 'a lowercase id such as ada or grace-h');
 const localTime = z.string().regex(/^(?:[01][0-9]|2[0-3]):[0-5][0-9]$/, 'a time of day as HH:MM, such as 09:00');
 const localDate = z.string().regex(/^\d{4}-\d{2}-\d{2}(?:T\d{2}:\d{2})?$/, 'a local date (2026-11-30, at the handoff time) or date and time (2026-11-30T09:00) in the rotation\'s timezone');

@@ -134,6 +134,13 @@ describe('a bad rotation is refused, naming the entry and the time', () => {
     ]);
   });
 
+  it('an escalation delay not longer than the primary\'s page (10s), naming the key and the minimum', () => {
+    const problem = 'escalation_delay: 10s must be longer than 10s, the wait before the primary is paged — or the secondary is paged first; give the primary time to acknowledge (e.g. 15m)';
+    expect(problemsOf({ escalation_delay: '10s' })).toEqual([problem]);
+    expect(problemsOf({ escalation_delay: '5s' })).toEqual([problem.replace('escalation_delay: 10s', 'escalation_delay: 5s')]);
+    expect(rotationOf({ escalation_delay: '11s' }).escalationDelayMs).toBe(11_000);
+  });
+
   it('overlapping overrides, and one that ends before it starts', () => {
     expect(problemsOf({ overrides: [{ person: 'linus', from: '2026-12-24', to: '2026-12-27' }, { person: 'grace', from: '2026-12-26', to: '2026-12-25' }, { person: 'ada', from: '2026-12-26', to: '2026-12-28' }] })).toEqual([
       'overrides[1] (grace): to (2026-12-25T09:00 Europe/Berlin) is not after from (2026-12-26T09:00 Europe/Berlin)',

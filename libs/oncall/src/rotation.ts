@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
-import { type Person, type RotationFile, RotationSchema } from './model.ts';
+import { type Person, PRIMARY_PAGE_WAIT, type RotationFile, RotationSchema } from './model.ts';
 import { durationMs, formatLocal, isTimeZone, parseLocal, toLocal, toUtc } from './time.ts';
 
 /** One stretch of time with the same people on call; instants in UTC ms, end exclusive. */
@@ -166,6 +166,10 @@ export function parseRotation(text: string, file: string): Rotation {
   const problems: string[] = [];
   const zone = rotation.timezone;
   if (!isTimeZone(zone)) problems.push(`timezone: "${zone}" is not an IANA time zone; use a name such as Europe/Berlin or America/New_York (\`timedatectl list-timezones\`)`);
+
+  if (durationMs(rotation.escalation_delay) <= durationMs(PRIMARY_PAGE_WAIT)) {
+    problems.push(`escalation_delay: ${rotation.escalation_delay} must be longer than ${PRIMARY_PAGE_WAIT}, the wait before the primary is paged — or the secondary is paged first; give the primary time to acknowledge (e.g. 15m)`);
+  }
 
   const ids = new Set<string>();
   rotation.people.forEach((person, index) => {
