@@ -155,6 +155,21 @@ describe('a bad rotation is refused, naming the entry and the time', () => {
       'people[0].email: an email address such as ada@example.com',
       'people[0].phone: a phone number in E.164 form, such as +12025550101',
       expect.stringMatching(/^owners\.DNS_zone: .*kebab-case/),
+      // The rotation-level checks run too, though other entries failed: the zone is named.
+      'timezone: "CET+1" is not an IANA time zone; use a name such as Europe/Berlin or America/New_York (`timedatectl list-timezones`)',
+    ]);
+    // A gap and an unknown person beside a broken part are listed with it.
+    expect(problemsOf({ handoff: '25:00', escalation_delay: 'soon', overrides: [{ person: 'bob', from: '2026-12-24', to: '2026-12-26' }] })).toEqual([
+      'handoff: a time of day as HH:MM, such as 09:00',
+      'escalation_delay: a duration such as 1w, 3d, 12h, 10m or 30s',
+      'overrides[0] (bob): unknown person "bob"; add them to people or use one of ada, grace, linus',
+    ]);
+    expect(problemsOf({ people: [{ id: 'ada' }, ...people.slice(1)], schedule: { shifts: [{ person: 'ada', start: '2026-11-02', length: '1d' }, { person: 'grace', start: '2026-11-03T12:00', length: '1d' }] } })).toEqual([
+      expect.stringMatching(/^people\[0\]\.name: /),
+      expect.stringMatching(/^people\[0\]\.email: /),
+      expect.stringMatching(/^people\[0\]\.slack: /),
+      expect.stringMatching(/^people\[0\]\.phone: /),
+      'schedule.shifts[1] (grace): gap — nobody is on call from 2026-11-03T09:00 Europe/Berlin to 2026-11-03T12:00 Europe/Berlin (after schedule.shifts[0] (ada)); start it when the previous shift ends',
     ]);
     expect(problemsOf({ timezone: 'Mars/Olympus' })).toEqual(['timezone: "Mars/Olympus" is not an IANA time zone; use a name such as Europe/Berlin or America/New_York (`timedatectl list-timezones`)']);
   });
