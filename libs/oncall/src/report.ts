@@ -1,13 +1,11 @@
 import { formatTable } from '@satvach/exec';
 import type { OnCall, Rotation } from './rotation.ts';
+import { formatLocal, toLocal } from './time.ts';
 
 const WEEK = 7 * 86_400_000;
 
 /** The local time in the rotation's zone and in UTC, as a person reads it: `2026-12-07 09:00 Europe/Berlin`. */
-export function formatInstant(ms: number, zone: string): string {
-  const local = new Intl.DateTimeFormat('sv-SE', { timeZone: zone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(new Date(ms));
-  return `${local} ${zone}`;
-}
+export const formatInstant = (ms: number, zone: string): string => `${formatLocal(toLocal(ms, zone)).replace('T', ' ')} ${zone}`;
 
 /** Who is on call at `at` and who takes over next. */
 export function nowAndNext(rotation: Rotation, at: Date): { now: OnCall; next: OnCall } {

@@ -112,6 +112,13 @@ describe('a bad rotation is refused, naming the entry and the time', () => {
     ]);
   });
 
+  it('a shift overlapping a longer one that started earlier, though it meets the previous one', () => {
+    expect(problemsOf({ schedule: { shifts: [{ person: 'ada', start: '2026-11-02', length: '3d' }, { person: 'grace', start: '2026-11-03', length: '1d' }, { person: 'linus', start: '2026-11-04', length: '2d' }] } })).toEqual([
+      'schedule.shifts[1] (grace): overlaps schedule.shifts[0] (ada) from 2026-11-03T09:00 Europe/Berlin to 2026-11-04T09:00 Europe/Berlin; one person is primary at a time (use overrides for swaps)',
+      'schedule.shifts[2] (linus): overlaps schedule.shifts[0] (ada) from 2026-11-04T09:00 Europe/Berlin to 2026-11-05T09:00 Europe/Berlin; one person is primary at a time (use overrides for swaps)',
+    ]);
+  });
+
   it('overlapping shifts', () => {
     expect(problemsOf({ schedule: { shifts: [{ person: 'ada', start: '2026-11-02', length: '2d' }, { person: 'grace', start: '2026-11-03', length: '1d' }] } })).toEqual([
       'schedule.shifts[1] (grace): overlaps schedule.shifts[0] (ada) from 2026-11-03T09:00 Europe/Berlin to 2026-11-04T09:00 Europe/Berlin; one person is primary at a time (use overrides for swaps)',

@@ -206,9 +206,11 @@ export function parseRotation(text: string, file: string): Rotation {
         return { entry, person: shift.person, secondary: shift.secondary, start, end: start + durationMs(shift.length) };
       })
       .sort((a, b) => a.start - b.start);
-    // The list is one cycle: each shift must begin where the previous one ends.
+    // The list is one cycle: each shift must begin where the shifts before it end — the latest end so
+    // far, as a long shift can outlast a shorter one that starts after it.
     for (let index = 1; timed && index < shifts.length; index++) {
-      const [before, after] = [shifts[index - 1] as BaseShift, shifts[index] as BaseShift];
+      const after = shifts[index] as BaseShift;
+      const before = shifts.slice(0, index).reduce((latest, shift) => (shift.end > latest.end ? shift : latest));
       if (after.start > before.end) problems.push(`${after.entry}: gap — nobody is on call from ${describeLocal(before.end, zone)} to ${describeLocal(after.start, zone)} (after ${before.entry}); start it when the previous shift ends`);
       if (after.start < before.end) problems.push(`${after.entry}: overlaps ${before.entry} from ${describeLocal(after.start, zone)} to ${describeLocal(Math.min(before.end, after.end), zone)}; one person is primary at a time (use overrides for swaps)`);
     }
