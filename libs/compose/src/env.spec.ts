@@ -5,7 +5,7 @@ import { workspaceRoot } from '@nx/devkit';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { thrown } from '@satvach/exec/testing';
 import { ageRecipientProblem, bucketNameProblem, scheduleProblem } from '@satvach/backup/values';
-import { appendSecrets, ensureEnvFile, GENERATED_PLACEHOLDER, loadStackEnv, missingSecrets, STACK_ENV_KEYS, StackEnvError } from './env.ts';
+import { appendSecrets, ensureEnvFile, GENERATED_PLACEHOLDER, loadStackEnv, missingSecrets, oncallRotationSetting, STACK_ENV_KEYS, StackEnvError } from './env.ts';
 
 let dir: string;
 beforeEach(() => {
@@ -349,5 +349,27 @@ describe('the monitoring settings', () => {
     ]);
     const clash = problemsOf(() => loadStackEnv({ envFile: write('clash.env', `${VALID}SATVACH_DB_MONITOR_USER=satvach_app\n`), processEnv: {} }));
     expect(clash).toEqual(['SATVACH_DB_MONITOR_USER: "satvach_app" is also SATVACH_DB_APP_USER; every database role needs a name of its own']);
+  });
+});
+
+describe('oncallRotationSetting: the rotation stack:up pages from', () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'satvach-oncall-env-'));
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('is the env file\'s value, the process environment\'s over it, else the default; no secrets needed', () => {
+    const envFile = join(dir, '.env');
+    expect(oncallRotationSetting(envFile, {})).toBe('runbooks/oncall/rotation.yaml');
+    writeFileSync(envFile, 'SATVACH_ONCALL_ROTATION=ops/team-a.yaml\n');
+    expect(oncallRotationSetting(envFile, {})).toBe('ops/team-a.yaml');
+    expect(oncallRotationSetting(envFile, { SATVACH_ONCALL_ROTATION: 'ops/team-b.yml' })).toBe('ops/team-b.yml');
+  });
+
+  it('refuses a value stack:up would refuse, naming the key and the file', () => {
+    const envFile = join(dir, '.env');
+    writeFileSync(envFile, 'SATVACH_ONCALL_ROTATION=rotation.json\n');
+    expect(() => oncallRotationSetting(envFile, {})).toThrow(`the stack's environment (${envFile}) is not valid; nothing was started:\n  - SATVACH_ONCALL_ROTATION: a path to the rotation file (.yaml)`);
   });
 });

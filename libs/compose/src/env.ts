@@ -297,6 +297,19 @@ export function loadStackEnv(input: LoadStackEnvInput): LoadedStackEnv {
 }
 
 /**
+ * The rotation file stack:up pages from, for tools that need only that: SATVACH_ONCALL_ROTATION from
+ * the env file, overlaid by the process environment, else its default; relative to the workspace root.
+ * The same reading and rule as loadStackEnv, without requiring the stack's secrets.
+ */
+export function oncallRotationSetting(envFile: string, processEnv: Readonly<Record<string, string | undefined>>): string {
+  const key = 'SATVACH_ONCALL_ROTATION';
+  const value = processEnv[key] || readStackEnvFile(envFile)[key] || undefined;
+  const parsed = StackEnvSchema.shape[key].safeParse(value);
+  if (!parsed.success) throw new StackEnvError(parsed.error.issues.map((issue) => `${key}: ${issue.message}`), envFile);
+  return parsed.data;
+}
+
+/**
  * An env file from before a secret was added to the example: the placeholder keys of the example it
  * lacks (given neither as `<KEY>` nor `<KEY>_FILE`, in the file or the process environment).
  */

@@ -138,6 +138,24 @@ describe('stackUp', () => {
     expect(existsSync(join(dir, 'state'))).toBe(false);
   });
 
+  it('with the monitoring profile, refuses an escalation delay the primary\'s page would outlast, before writing anything', async () => {
+    const { run, calls } = dockerAnswering('healthy');
+    const documented = readFileSync(join(import.meta.dirname, '../../../runbooks/oncall/rotation.yaml'), 'utf8');
+    writeFileSync(join(dir, 'rotation.yaml'), documented.replace('escalation_delay: 15m', 'escalation_delay: 10s'));
+    const alertEnv = Object.entries(VALID_ALERT_ENV).map(([key, value]) => `${key}=${value}\n`).join('');
+    const base = request({ profiles: ['monitoring'], processEnv: { SATVACH_ONCALL_ROTATION: 'rotation.yaml' } });
+    writeFileSync(base.envFile, `${readFileSync(base.envFile, 'utf8')}${alertEnv}`);
+    const envBefore = readFileSync(base.envFile, 'utf8');
+
+    const failure = await stackUp(base, run, quiet).catch((error: unknown) => error);
+
+    expect(failure).toBeInstanceOf(RotationError);
+    expect((failure as RotationError).problems).toEqual([expect.stringMatching(/^escalation_delay: 10s must be longer than 10s/)]);
+    expect(calls).toEqual([]);
+    expect(existsSync(join(dir, 'state'))).toBe(false);
+    expect(readFileSync(base.envFile, 'utf8')).toBe(envBefore);
+  });
+
   it('writes no generated role password into an env file that is invalid for another reason', async () => {
     const { run, calls } = dockerAnswering('healthy');
     const envFile = join(dir, 'old-bad.env');

@@ -2,7 +2,7 @@ import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join, posix } from 'node:path';
 import { type MaybeSecret, revealValue, secret, type Secret } from '@satvach/exec';
 import { stringify } from 'yaml';
-import type { Rotation } from '@satvach/oncall';
+import { PRIMARY_PAGE_WAIT, type Rotation } from '@satvach/oncall';
 import { ALERT_ENV_KEYS, AlertEnvSchema, missingAlertKeys, type AlertEnv } from './alert-env.ts';
 import { DEFAULT_HORIZON_WEEKS, oncallRouting } from './oncall.ts';
 
@@ -48,8 +48,8 @@ export const RECEIVERS = { critical: 'critical-slack-sms-email', warning: 'warni
 export const SECRET_FILE_NAMES = { smtpPassword: 'smtp_password', slackWebhookUrl: 'slack_webhook_url' } as const;
 
 /** How long the critical route collects alerts before the first notification: the primary's page. */
-export const CRITICAL_GROUP_WAIT = '10s';
-const CRITICAL_GROUP_WAIT_MS = 10_000;
+// The rotation refuses an escalation delay not longer than this (libs/oncall validates it on load).
+export const CRITICAL_GROUP_WAIT = PRIMARY_PAGE_WAIT;
 
 /** Alerts DatabaseDown causes: the 5xx share, the latency, a failed backup and the probes that need the database. */
 export const DATABASE_DOWN_INHIBITS = { alertnames: ['HighErrorRate', 'HighLatency', 'BackupFailed'], probes: ['health', 'api'] } as const;
@@ -114,9 +114,6 @@ export function renderAlertmanagerConfig(values: Readonly<Record<string, MaybeSe
   // The rotation's pages sit under the critical route, next to the team's channels (docs: runbooks/oncall/README.md).
   const { topic_arn: _teamTopic, ...snsChannel } = sns;
   const oncall = options.rotation ? oncallRouting(options.rotation, options.now ?? new Date(), options.horizonWeeks ?? DEFAULT_HORIZON_WEEKS) : undefined;
-  if (options.rotation && options.rotation.escalationDelayMs <= CRITICAL_GROUP_WAIT_MS) {
-    throw new AlertConfigError([`escalation_delay: ${options.rotation.escalationDelay} is not longer than the primary's page (${CRITICAL_GROUP_WAIT}); the secondary would be paged first — give the primary time to acknowledge`]);
-  }
   const critical = { matchers: ['severity="critical"'], group_wait: CRITICAL_GROUP_WAIT, group_interval: '1m', repeat_interval: '1h' };
   const criticalRoute = oncall
     ? { receiver: RECEIVERS.critical, ...critical, routes: [{ receiver: RECEIVERS.critical, continue: true }, ...oncall.routes] }

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { join } from 'node:path';
-import { loadRotation } from '@satvach/oncall';
-import { AlertConfigError, RECEIVERS, renderAlertmanagerConfig } from './alertmanager.ts';
+import { loadRotation, PRIMARY_PAGE_WAIT } from '@satvach/oncall';
+import { RECEIVERS, renderAlertmanagerConfig } from './alertmanager.ts';
 import { intervalEntries, oncallRouting } from './oncall.ts';
 import { VALID_ALERT_ENV } from './testing/env.ts';
 import { rotationAnchoredAt } from './testing/rotation.ts';
@@ -74,9 +74,7 @@ describe('the rotation in the Alertmanager config', () => {
     expect(config.receivers).toHaveLength(4);
   });
 
-  it('refuses an escalation delay not longer than the primary\'s page', () => {
-    const tooShort = rotationAnchoredAt(now, { week: 0, escalationDelay: '10s' });
-    expect(() => renderAlertmanagerConfig(VALID_ALERT_ENV, { secretsDir: '/etc/alertmanager/secrets', rotation: tooShort })).toThrow(AlertConfigError);
-    expect(() => renderAlertmanagerConfig(VALID_ALERT_ENV, { secretsDir: '/etc/alertmanager/secrets', rotation: tooShort })).toThrow('escalation_delay: 10s is not longer than the primary\'s page (10s)');
+  it('the critical route pages the primary after the wait the rotation\'s escalation delay must exceed (checked on load)', () => {
+    expect(render().route.routes[1].group_wait).toBe(PRIMARY_PAGE_WAIT);
   });
 });

@@ -13,9 +13,17 @@ describe('onCallReport', () => {
   it('prints who is on call at --at and who is next', () => {
     const { table } = onCallReport({ rotationFile, at: '2026-12-24T10:00:00+01:00', weeks: 4, now });
     expect(table.split('\n')).toEqual([
-      '      PRIMARY                                     SECONDARY         FROM                            UNTIL                           SOURCE',
-      'now   Linus Example (@linus, +12025550103)        Margaret Example  2026-12-24 09:00 Europe/Berlin  2026-12-27 09:00 Europe/Berlin  overrides[0] (linus, Margaret\'s holiday, covered by Linus)',
-      'next  Margaret Example (@margaret, +12025550104)  Ada Example       2026-12-27 09:00 Europe/Berlin  2026-12-28 09:00 Europe/Berlin  schedule.weekly.order[3]',
+      '      PRIMARY                                     SECONDARY    FROM                            UNTIL                           SOURCE',
+      'now   Linus Example (@linus, +12025550103)        Ada Example  2026-12-24 09:00 Europe/Berlin  2026-12-27 09:00 Europe/Berlin  overrides[0] (linus, Margaret\'s holiday, covered by Linus)',
+      'next  Margaret Example (@margaret, +12025550104)  Ada Example  2026-12-27 09:00 Europe/Berlin  2026-12-28 09:00 Europe/Berlin  schedule.weekly.order[3]',
+    ]);
+  });
+
+  it('next is the override starting inside the current shift, not the shift after it', () => {
+    const { table } = onCallReport({ rotationFile, at: '2026-12-22T12:00Z', weeks: 4, now });
+    expect(table.split('\n').slice(1).map((line) => line.split(/\s{2,}/).slice(0, 5))).toEqual([
+      ['now', 'Margaret Example (@margaret, +12025550104)', 'Ada Example', '2026-12-21 09:00 Europe/Berlin', '2026-12-24 09:00 Europe/Berlin'],
+      ['next', 'Linus Example (@linus, +12025550103)', 'Ada Example', '2026-12-24 09:00 Europe/Berlin', '2026-12-27 09:00 Europe/Berlin'],
     ]);
   });
 

@@ -1,9 +1,17 @@
 import { z } from 'zod';
 import { DURATION } from './time.ts';
 
-/** The areas runbooks are grouped by; each has an owner, the last step of every Escalation section. */
-export const OWNER_AREAS = ['host', 'containers', 'database', 'storage', 'http', 'endpoints', 'backup', 'monitoring', 'deploy', 'oncall'] as const;
-export type OwnerArea = (typeof OWNER_AREAS)[number];
+/**
+ * Runbook areas (directories under runbooks/) are kebab-case, one level. Defined here, where the owners
+ * are keyed by it, and re-exported by libs/runbooks (which depends on this library, not the reverse).
+ */
+export const AREA_NAME = /^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$/;
+
+/**
+ * How long after a critical alert the primary is paged (the critical route's Alertmanager `group_wait`).
+ * The escalation delay must be longer, or the secondary would be paged before the primary.
+ */
+export const PRIMARY_PAGE_WAIT = '10s';
 
 const personId = z.string().regex(/^[a-z][a-z0-9-]*$/, 'a lowercase id such as ada or grace-h');
 const localTime = z.string().regex(/^(?:[01][0-9]|2[0-3]):[0-5][0-9]$/, 'a time of day as HH:MM, such as 09:00');
@@ -47,7 +55,8 @@ export const RotationSchema = z.strictObject({
     z.strictObject({ shifts: z.array(ShiftSchema).min(1) }),
   ], { message: 'either `weekly: { start, order }` or `shifts: [{ person, start, length }]`' }),
   overrides: z.array(OverrideSchema).default([]),
-  owners: z.strictObject(Object.fromEntries(OWNER_AREAS.map((area) => [area, personId])) as Record<OwnerArea, typeof personId>),
+  /** The owner of each runbook area (any kebab-case area, so a new area can name its owner). */
+  owners: z.record(z.string().regex(AREA_NAME), personId, { error: (issue) => (issue.code === 'invalid_key' ? 'not a runbook area: kebab-case, such as database or object-storage (the directory under runbooks/)' : undefined) }),
 });
 
 export type RotationFile = z.infer<typeof RotationSchema>;

@@ -1,19 +1,16 @@
 import { formatTable } from '@satvach/exec';
 import type { OnCall, Rotation } from './rotation.ts';
+import { formatLocal, toLocal } from './time.ts';
 
 const WEEK = 7 * 86_400_000;
 
 /** The local time in the rotation's zone and in UTC, as a person reads it: `2026-12-07 09:00 Europe/Berlin`. */
-export function formatInstant(ms: number, zone: string): string {
-  const local = new Intl.DateTimeFormat('sv-SE', { timeZone: zone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(new Date(ms));
-  return `${local} ${zone}`;
-}
+export const formatInstant = (ms: number, zone: string): string => `${formatLocal(toLocal(ms, zone)).replace('T', ' ')} ${zone}`;
 
 /** Who is on call at `at` and who takes over next. */
 export function nowAndNext(rotation: Rotation, at: Date): { now: OnCall; next: OnCall } {
   const now = rotation.at(at);
-  // Next takes over when now ends, even when an override ending mid-shift hands back to a shift begun earlier.
-  return { now, next: { ...rotation.at(new Date(now.end)), start: now.end } };
+  return { now, next: rotation.at(new Date(now.end)) };
 }
 
 /** The table `nx run runbooks:oncall` prints. */

@@ -37,8 +37,10 @@ const DAY = 86_400_000;
 
 /**
  * The instant a wall-clock reading in `zone` happens. A reading that happens twice (the hour repeated
- * when DST ends) is its first occurrence; one that never happens (the hour skipped when DST starts)
- * is the instant the clocks jump to, so consecutive shifts still meet without a gap.
+ * when DST ends) is its first occurrence. One that never happens (the hour skipped when DST starts) is
+ * read with the offset from before the change, so it lands as far after the jump as it was into the
+ * skipped hour (Europe/Berlin 02:30 → 03:30 CEST); a shift ending and the next starting at that reading
+ * still meet at one instant, without a gap.
  */
 export function toUtc(local: number, zone: string): number {
   const before = offsetAt(local - DAY, zone);

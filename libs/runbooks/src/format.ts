@@ -23,8 +23,8 @@ export type Severity = (typeof SEVERITIES)[number];
 
 /** Prometheus alert names here are PascalCase: `DatabaseDown`, `HighCpuSustained`. */
 export const ALERT_NAME = /^[A-Z][a-z0-9]+(?:[A-Z][a-z0-9]*)*$/;
-/** Areas are directories under runbooks/: kebab-case, one level. */
-export const AREA_NAME = /^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$/;
+/** Areas are directories under runbooks/: kebab-case, one level — the pattern the rotation's owners are keyed by. */
+export { AREA_NAME } from '@satvach/oncall';
 
 /** The runbooks' directory, relative to the workspace root: one subdirectory per area. */
 export const RUNBOOKS_DIR = 'runbooks';

@@ -7,7 +7,7 @@ import { formatFinding } from './finding.ts';
 import { lintRunbooks } from './lint.ts';
 import { projectTargetsFromGraphFile } from './lint-targets.ts';
 import { renderRunbookTemplate } from './template.ts';
-import { completeRunbook, FIXTURE_GRAPH, FIXTURE_INDEX } from './testing/fixtures.ts';
+import { completeRunbook, FIXTURE_GRAPH, FIXTURE_INDEX, FIXTURE_ROTATION } from './testing/fixtures.ts';
 
 const RULES = `groups:
   - name: database
@@ -34,6 +34,7 @@ describe('lintRunbooks on a workspace in a temp dir', () => {
     write('runbooks/README.md', `${FIXTURE_INDEX}| database | [DatabaseDown](database/DatabaseDown.md) | PostgreSQL does not answer |\n`);
     write('runbooks/.markdownlint.json', JSON.stringify({ default: true, MD013: false, MD014: false }));
     write('runbooks/database/DatabaseDown.md', completeRunbook('DatabaseDown', 'database'));
+    write('runbooks/oncall/rotation.yaml', FIXTURE_ROTATION);
   });
   afterEach(() => rmSync(root, { recursive: true, force: true }));
 

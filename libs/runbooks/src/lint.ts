@@ -4,9 +4,10 @@ import { type AlertRule, parseAlertRules, RuleFileError } from '@satvach/monitor
 import { type Configuration } from 'markdownlint';
 import { parseRunbook, type RunbookDocument } from './document.ts';
 import { sortFindings, type Finding } from './finding.ts';
-import { INDEX_FILE, RULES_DIR, RUNBOOKS_DIR } from './format.ts';
+import { INDEX_FILE, ROTATION_FILE, RULES_DIR, RUNBOOKS_DIR } from './format.ts';
 import { lintAlertRunbooks } from './lint-alerts.ts';
 import { lintCommands } from './lint-commands.ts';
+import { lintEscalation } from './lint-escalation.ts';
 import { lintIndex } from './lint-index.ts';
 import { lintLinks } from './lint-links.ts';
 import { lintMarkdown } from './lint-markdown.ts';
@@ -63,6 +64,7 @@ export async function lintRunbooks({ root, graph }: LintOptions): Promise<Findin
   else hostPrograms = new Set(parsedHost.programs.keys());
   if (index !== undefined) findings.push(...lintIndex(INDEX_FILE, index, [...docs.keys()].filter(isRunbook)));
 
+  findings.push(...lintEscalation([...docs.values()].filter((doc) => isRunbook(doc.file)), existsSync(join(root, ROTATION_FILE)) ? read(root, ROTATION_FILE) : undefined));
   for (const doc of docs.values()) {
     if (isRunbook(doc.file)) findings.push(...lintStructure(doc));
     findings.push(...lintTargets(doc, graph), ...lintLinks(doc, root));

@@ -31,9 +31,22 @@ $ docker compose start db
 
 ## Escalation
 
-Call the secondary (\`npx nx run runbooks:oncall\`), then the database owner.
+Call the secondary (\`npx nx run runbooks:oncall\`), then the owner of the area (\`owners.${area}\`).
 `;
 }
+
+/** A rotation owning the fixture's database area (runbooks/oncall/rotation.yaml's form). */
+export const FIXTURE_ROTATION = `timezone: Europe/Berlin
+handoff: "09:00"
+escalation_delay: 15m
+people:
+  - { id: ada, name: Ada Example, email: ada@example.com, slack: "@ada", phone: "+12025550101" }
+  - { id: grace, name: Grace Example, email: grace@example.com, slack: "@grace", phone: "+12025550102" }
+schedule:
+  weekly: { start: 2026-11-30, order: [ada, grace] }
+owners:
+  database: grace
+`;
 
 export const FIXTURE_GRAPH = new Map([
   ['stack', new Set(['up', 'down', 'diagnose'])],

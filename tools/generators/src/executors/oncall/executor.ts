@@ -1,17 +1,19 @@
 import { isAbsolute, join } from 'node:path';
-import { type ExecutorContext, logger } from '@nx/devkit';
+import { type ExecutorContext } from '@nx/devkit';
+import { oncallRotationSetting } from '@satvach/compose';
 import { onCallReport } from '@satvach/oncall';
-import { ROTATION_FILE } from '@satvach/runbooks';
-import { reportFailure } from '../executor-context.ts';
+import { nxLogger, reportFailure } from '../executor-context.ts';
 
 export interface OncallOptions {
   at?: string;
   weeks?: number;
   ics?: string;
   rotation?: string;
+  envFile?: string;
 }
 
-export const ONCALL_DEFAULTS = { weeks: 4, rotation: ROTATION_FILE } as const;
+// No default rotation here: without --rotation it is the one stack:up pages from (SATVACH_ONCALL_ROTATION).
+export const ONCALL_DEFAULTS = { weeks: 4, envFile: 'docker/.env' } as const;
 
 const fromRoot = (path: string, context: ExecutorContext) => (isAbsolute(path) ? path : join(context.root, path));
 
@@ -19,14 +21,14 @@ const fromRoot = (path: string, context: ExecutorContext) => (isAbsolute(path) ?
 export default async function oncallExecutor(options: OncallOptions, context: ExecutorContext) {
   try {
     const result = onCallReport({
-      rotationFile: fromRoot(options.rotation ?? ONCALL_DEFAULTS.rotation, context),
+      rotationFile: fromRoot(options.rotation ?? oncallRotationSetting(fromRoot(options.envFile ?? ONCALL_DEFAULTS.envFile, context), process.env), context),
       at: options.at,
       weeks: options.weeks ?? ONCALL_DEFAULTS.weeks,
       icsFile: options.ics === undefined ? undefined : fromRoot(options.ics, context),
       now: new Date(),
     });
-    process.stdout.write(`${result.table}\n`);
-    if (result.icsFile !== undefined) logger.info(`wrote ${result.icsFile}: ${result.events} shifts over ${options.weeks ?? ONCALL_DEFAULTS.weeks} weeks`);
+    nxLogger.info(result.table);
+    if (result.icsFile !== undefined) nxLogger.info(`wrote ${result.icsFile}: ${result.events} shifts over ${options.weeks ?? ONCALL_DEFAULTS.weeks} weeks`);
     return { success: true };
   } catch (error) {
     return reportFailure('oncall', error);

@@ -14,10 +14,10 @@ describe('nx run runbooks:oncall', () => {
     const ics = join(dir, 'oncall.ics');
     const { exitCode, output } = await nx(['run', 'runbooks:oncall', '--at=2026-12-25T12:00:00Z', '--weeks=3', `--ics=${ics}`]);
     expect(exitCode, output).toBe(0);
-    expect(output).toMatch(/now\s+Linus Example \(@linus, \+12025550103\)\s+Margaret Example\s+2026-12-24 09:00 Europe\/Berlin\s+2026-12-27 09:00 Europe\/Berlin\s+overrides\[0\]/);
+    expect(output).toMatch(/now\s+Linus Example \(@linus, \+12025550103\)\s+Ada Example\s+2026-12-24 09:00 Europe\/Berlin\s+2026-12-27 09:00 Europe\/Berlin\s+overrides\[0\]/);
     expect(output).toMatch(/next\s+Margaret Example/);
     const events = new ICAL.Component(ICAL.parse(readFileSync(ics, 'utf8'))).getAllSubcomponents('vevent').map((vevent) => new ICAL.Event(vevent).summary);
-    expect(events[0]).toBe('On call: Linus Example (secondary Margaret Example)');
+    expect(events[0]).toBe('On call: Linus Example (secondary Ada Example)');
     expect(events.length).toBeGreaterThanOrEqual(3);
   });
 
