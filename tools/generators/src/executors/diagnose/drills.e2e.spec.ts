@@ -148,8 +148,11 @@ afterAll(async () => {
 
 describe('drills: each failure is named by stack:diagnose, and the runbook\'s mitigation brings the platform back', () => {
   it('starts healthy: every check OK or skipped with its reason, no secret in the table', async () => {
-    const { exitCode, output } = await nx(['run', 'stack:diagnose', ...diagnoseArgs]);
+    // This host is shared: its CPU may be busy with others' work, which is not the stack's failure.
+    // At a 100 % limit the host row is OK and still names the stack's busiest containers.
+    const { exitCode, output } = await nx(['run', 'stack:diagnose', ...diagnoseArgs, '--maxCpuBusyPercent=100']);
     expect(exitCode, output).toBe(0);
+    expect(output).toMatch(/host\s+OK\s+host: CPU \d+ % busy over \d+\.\d s on \d+ CPUs?; busiest: satvach-e2e-drills\S+ \d+ %/);
     expect(output).toMatch(/db\s+OK\s+db: satvach_app logged in to satvach at 127\.0\.0\.1:5432/);
     expect(output).toMatch(/tunnel\s+SKIPPED\s+tunnel: not running: the tunnel profile is not started/);
     const env = readEnvFile(envFile);
