@@ -384,8 +384,10 @@ describe('drills: each failure is named by stack:diagnose, and the runbook\'s mi
         for (let i = 0; i < 2; i += 1) await docker(['exec', '-d', backend, 'python', '-c', 'while True: pass']);
       },
       named: async () => {
-        const row = await diagnoseUntil('host', 'FAILING', new RegExp(`host: CPU \\d+ % busy over \\d+\\.\\d s on \\d+ CPUs?; busiest: ${name} \\d+ %.* — over 90 %`), runbook);
-        expect(backendShare(row)).toBeGreaterThan(50);
+        // Busiest, and at half a core or more: one sample may catch the loops just starting, or starved
+        // by others' work on a loaded host, so diagnose is asked again until it sees them run.
+        const row = await diagnoseUntil('host', 'FAILING', new RegExp(`host: CPU \\d+ % busy over \\d+\\.\\d s on \\d+ CPUs?; busiest: ${name} ([5-9]\\d|\\d{3,}) %.* — over 90 %`), runbook);
+        expect(backendShare(row)).toBeGreaterThanOrEqual(50);
       },
       // The runbook's `docker compose restart backend`: the loops end with the container.
       mitigate: async () => void (await docker(['restart', backend])),
