@@ -195,6 +195,28 @@ describe('stackUp', () => {
     expect(statuses.map((s) => [s.service, s.verdict])).toEqual([['db', 'ready'], ['backend', 'ready']]);
   });
 
+  it('the old container compose stops while it replaces it (up still running) does not fail the wait', async () => {
+    const { run: answering } = dockerAnswering('healthy');
+    let inspections = 0;
+    let finishUp: (() => void) | undefined;
+    const run: RunFn = async (command, options) => {
+      const args = command.args.map(String);
+      if (args.includes('up')) return new Promise<RunResult>((resolve) => (finishUp = () => resolve(ok())));
+      // The first look while up runs sees the old backend stopped; up finishes by the next, with the new one.
+      if (args[0] === 'inspect' && finishUp !== undefined && ++inspections > 1) finishUp();
+      if (args[0] === 'inspect' && inspections === 1) {
+        const container = (service: string, status: string) => ({ Id: `id-${service}`, Config: { Labels: { 'com.docker.compose.service': service } }, State: { Status: status, ExitCode: 0, Health: { Status: 'healthy' } } });
+        return ok(JSON.stringify([container('db', 'running'), container('backend', 'exited')]));
+      }
+      return answering(command, options);
+    };
+
+    const { statuses } = await stackUp(request(), run, quiet);
+
+    expect(inspections).toBeGreaterThan(1);
+    expect(statuses.map((s) => [s.service, s.verdict])).toEqual([['db', 'ready'], ['backend', 'ready']]);
+  });
+
   it('any other failure of `docker inspect` still fails the wait', async () => {
     const { run: answering } = dockerAnswering('healthy');
     const run: RunFn = async (command, options) => {

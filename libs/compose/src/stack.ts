@@ -144,7 +144,9 @@ export async function stackUp(request: StackUpRequest, run: RunFn, out: StackOut
       const elapsed = (clock.now() - started) / 1000;
       for (const status of statuses) if (status.verdict === 'ready' && !readyAfter.has(status.service)) readyAfter.set(status.service, elapsed);
       out.table(renderTable(statuses, (service) => readyAfter.get(service) ?? elapsed), statuses.map((s) => `${s.service}:${s.state}:${s.health}`).join(' '));
-      const failed = statuses.filter((status) => status.verdict === 'failed');
+      // While compose up runs, a stopped container may be the old one it is replacing (compose v1
+      // stops it, starts the new one, then removes it): only a failure once up is done is the stack's.
+      const failed = upDone ? statuses.filter((status) => status.verdict === 'failed') : [];
       if (failed.length > 0) throw new StackFailedError(await failureReport(run, request.docker, failed, secrets));
       if (upDone && upError) throw new StackFailedError(`compose up failed: ${(upError as Error).message}${await failureReport(run, request.docker, statuses.filter((s) => s.verdict !== 'ready'), secrets)}`);
       return upDone && statuses.every((status) => status.verdict === 'ready') ? { statuses, env: loaded.env } : undefined;

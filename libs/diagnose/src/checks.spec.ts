@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { judgeBackend, judgeBackup, judgeDb, judgeDisk, judgeEdge, judgeStorage, judgeTunnel } from './checks.ts';
+import { judgeBackend, judgeBackup, judgeDb, judgeDisk, judgeEdge, judgeHost, judgeStorage, judgeTunnel } from './checks.ts';
 import { RUNBOOKS } from './model.ts';
 
 // The verdicts and their words, as data: what the person on call reads for each cause.
@@ -86,15 +86,43 @@ describe('tunnel', () => {
 describe('backup', () => {
   const running = { kind: 'present', state: 'running', exitCode: 0 } as const;
   const now = 1_800_000_000;
+  const maxAgeSeconds = 26 * 3600;
   it('points a failed last run at BackupFailed and an old last success at BackupStale', () => {
-    expect(judgeBackup({ container: running, metrics: { lastSuccessSeconds: now - 3600, lastRunSuccess: 0, failures: 1 }, now })).toEqual({
+    expect(judgeBackup({ container: running, metrics: { lastSuccessSeconds: now - 3600, lastRunSuccess: 0, failures: 1 }, now, maxAgeSeconds })).toEqual({
       check: 'backup', status: 'FAILING', evidence: 'backup: last run failed (1 failed run since the scheduler started); last good backup 1.0 h ago', runbook: 'runbooks/backup/BackupFailed.md',
     });
-    expect(judgeBackup({ container: running, metrics: { lastSuccessSeconds: now - 27 * 3600, lastRunSuccess: 1, failures: 0 }, now })).toMatchObject({ status: 'FAILING', runbook: 'runbooks/backup/BackupStale.md', evidence: 'backup: last good backup 27.0 h ago (BackupStale after 26 h)' });
-    expect(judgeBackup({ container: running, metrics: { lastSuccessSeconds: now - 600, lastRunSuccess: 1, failures: 0 }, now })).toMatchObject({ status: 'OK', evidence: 'backup: last good backup 10 min ago, last run succeeded' });
+    expect(judgeBackup({ container: running, metrics: { lastSuccessSeconds: now - 27 * 3600, lastRunSuccess: 1, failures: 0 }, now, maxAgeSeconds })).toMatchObject({ status: 'FAILING', runbook: 'runbooks/backup/BackupStale.md', evidence: 'backup: last good backup 27.0 h ago (BackupStale after 26 h)' });
+    expect(judgeBackup({ container: running, metrics: { lastSuccessSeconds: now - 600, lastRunSuccess: 1, failures: 0 }, now, maxAgeSeconds })).toMatchObject({ status: 'OK', evidence: 'backup: last good backup 10 min ago, last run succeeded' });
+  });
+
+  it('takes the age limit it is given (a drill, or a host with a different schedule)', () => {
+    expect(judgeBackup({ container: running, metrics: { lastSuccessSeconds: now - 40, lastRunSuccess: 1, failures: 0 }, now, maxAgeSeconds: 36 })).toMatchObject({ status: 'FAILING', runbook: 'runbooks/backup/BackupStale.md', evidence: 'backup: last good backup 1 min ago (BackupStale after 0.01 h)' });
+    expect(judgeBackup({ container: running, metrics: { lastSuccessSeconds: now - 20, lastRunSuccess: 1, failures: 0 }, now, maxAgeSeconds: 36 })).toMatchObject({ status: 'OK', runbook: 'runbooks/backup/BackupFailed.md' });
   });
 
   it('is SKIPPED without the backup profile', () => {
-    expect(judgeBackup({ container: { kind: 'absent' }, now })).toMatchObject({ status: 'SKIPPED', evidence: 'backup: not running: the backup profile is not started (no container)' });
+    expect(judgeBackup({ container: { kind: 'absent' }, now, maxAgeSeconds })).toMatchObject({ status: 'SKIPPED', evidence: 'backup: not running: the backup profile is not started (no container)' });
+  });
+});
+
+describe('host', () => {
+  const seen = { cpus: 2, seconds: 2.04, maxBusyPercent: 90 };
+  const containers = [
+    { name: 'satvach_db_1', cpuPercent: 2.5 },
+    { name: 'satvach_backend_1', cpuPercent: 180.4 },
+    { name: 'satvach_edge_1', cpuPercent: 0.1 },
+    { name: 'satvach_minio_1', cpuPercent: 0 },
+  ];
+
+  it('fails over HighCpuSustained\'s 90 %, naming the busiest containers first', () => {
+    expect(judgeHost({ ...seen, busyPercent: 97.2, containers })).toEqual({
+      check: 'host', status: 'FAILING', evidence: 'host: CPU 97 % busy over 2.0 s on 2 CPUs; busiest: satvach_backend_1 180 %, satvach_db_1 3 %, satvach_edge_1 0 % — over 90 %', runbook: 'runbooks/host/HighCpuSustained.md',
+    });
+  });
+
+  it('is OK at the threshold, still naming the busiest, and says when docker stats gave nothing', () => {
+    expect(judgeHost({ ...seen, busyPercent: 90, containers })).toMatchObject({ status: 'OK', evidence: expect.stringMatching(/^host: CPU 90 % busy .*busiest: satvach_backend_1 180 %.*; threshold 90 %$/) });
+    expect(judgeHost({ ...seen, busyPercent: 5, containers: [] }).evidence).toBe('host: CPU 5 % busy over 2.0 s on 2 CPUs; busiest: no stack container running; threshold 90 %');
+    expect(judgeHost({ ...seen, busyPercent: 95, containers: { error: 'permission denied' } })).toMatchObject({ status: 'FAILING', evidence: 'host: CPU 95 % busy over 2.0 s on 2 CPUs; containers unknown (permission denied) — over 90 %' });
   });
 });

@@ -1,5 +1,5 @@
 import { type CheckResult, RUNBOOKS, THRESHOLDS } from './model.ts';
-import type { BackendObservation, BackupObservation, ContainerObservation, DbObservation, DiskObservation, EdgeObservation, EdgeWindow, StorageObservation, TunnelObservation } from './observations.ts';
+import type { BackendObservation, BackupObservation, ContainerObservation, DbObservation, DiskObservation, EdgeObservation, EdgeWindow, HostObservation, StorageObservation, TunnelObservation } from './observations.ts';
 
 const ok = (check: CheckResult['check'], evidence: string, runbook: string): CheckResult => ({ check, status: 'OK', evidence, runbook });
 const failing = (check: CheckResult['check'], evidence: string, runbook: string): CheckResult => ({ check, status: 'FAILING', evidence, runbook });
@@ -93,6 +93,22 @@ export function judgeDisk(seen: DiskObservation): CheckResult {
   return ok('disk', `disk: ${rows.map(describe).join('; ')}; threshold ${seen.maxUsedPercent} %`, runbook);
 }
 
+/**
+ * HighCpuSustained's question, asked now: is the host over the threshold, and which of the stack's
+ * containers burns it. The busiest container is named either way: on a host shared with other work the
+ * total alone does not say whether the stack is the cause.
+ */
+export function judgeHost(seen: HostObservation): CheckResult {
+  const runbook = RUNBOOKS.host;
+  const busiest =
+    'error' in seen.containers
+      ? `containers unknown (${seen.containers.error})`
+      : `busiest: ${[...seen.containers].sort((a, b) => b.cpuPercent - a.cpuPercent).slice(0, 3).map((c) => `${c.name} ${Math.round(c.cpuPercent)} %`).join(', ') || 'no stack container running'}`;
+  const evidence = `host: CPU ${Math.round(seen.busyPercent)} % busy over ${seen.seconds.toFixed(1)} s on ${seen.cpus} CPU${seen.cpus === 1 ? '' : 's'}; ${busiest}`;
+  if (seen.busyPercent > seen.maxBusyPercent) return failing('host', `${evidence} — over ${seen.maxBusyPercent} %`, runbook);
+  return ok('host', `${evidence}; threshold ${seen.maxBusyPercent} %`, runbook);
+}
+
 const notRunning = (container: ContainerObservation, profile: string) =>
   container.kind === 'absent' ? `not running: the ${profile} profile is not started (no container)` : `container ${container.state} (exit code ${container.exitCode})`;
 
@@ -115,8 +131,8 @@ export function judgeBackup(seen: BackupObservation): CheckResult {
   const { lastSuccessSeconds, lastRunSuccess, failures } = seen.metrics;
   const last = lastSuccessSeconds === 0 ? 'no good backup yet' : `last good backup ${age(seen.now - lastSuccessSeconds)} ago`;
   if (lastRunSuccess === 0) return failing('backup', `backup: last run failed (${failures} failed run${failures === 1 ? '' : 's'} since the scheduler started); ${last}`, RUNBOOKS.backupFailed);
-  if (lastSuccessSeconds === 0 || seen.now - lastSuccessSeconds > THRESHOLDS.backupStaleSeconds) {
-    return failing('backup', `backup: ${last} (BackupStale after ${THRESHOLDS.backupStaleSeconds / 3600} h)`, RUNBOOKS.backupStale);
+  if (lastSuccessSeconds === 0 || seen.now - lastSuccessSeconds > seen.maxAgeSeconds) {
+    return failing('backup', `backup: ${last} (BackupStale after ${Number((seen.maxAgeSeconds / 3600).toPrecision(3))} h)`, RUNBOOKS.backupStale);
   }
   return ok('backup', `backup: ${last}${lastRunSuccess === 1 ? ', last run succeeded' : ''}`, RUNBOOKS.backupFailed);
 }

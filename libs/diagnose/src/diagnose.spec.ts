@@ -37,6 +37,8 @@ const recordedDocker: RunFn = async (command: Command) => {
   const args = command.args.map(String);
   const service = args.find((arg) => arg.startsWith('label=com.docker.compose.service='))?.split('=').pop();
   const answer = (stdout: string) => ({ exitCode: 0, stdout, stderr: '', durationMs: 1 });
+  if (args[0] === 'ps' && service === undefined) return answer('id-backend\nid-edge\n');
+  if (args[0] === 'stats') return answer(args.slice(4).map((id) => `p_${id.slice(3)}_1\t${id === 'id-backend' ? '150.25' : '0.50'}%`).join('\n'));
   if (args[0] === 'ps') return answer(['edge', 'backend', 'backup', ...(withTunnel ? ['cloudflared'] : [])].includes(service ?? '') ? `id-${service}` : '');
   if (args[0] === 'inspect' && args.includes('{{json .Config.Env}}')) return answer(JSON.stringify(['PATH=/usr/bin', 'SATVACH_S3_ACCESS_KEY_ID=S3RVER', `SATVACH_S3_SECRET_ACCESS_KEY=${containerKey}`]));
   if (args[0] === 'inspect' && args.includes(INSPECT_FORMAT)) {
@@ -82,8 +84,9 @@ afterAll(async () => {
   rmSync(scratch, { recursive: true, force: true });
 });
 
+// The host's real /proc/stat is read: at a 100 % limit its share can never fail, whatever else runs here.
 const request = (checks: Parameters<typeof diagnose>[0]['checks'], secrets: string[] = []) =>
-  diagnose({ targets, projectName: 'p', docker: 'docker', checks, secrets, run: recordedDocker, now: () => now });
+  diagnose({ targets, projectName: 'p', docker: 'docker', checks, secrets, run: recordedDocker, now: () => now, maxCpuBusyPercent: 100 });
 
 describe('diagnose', () => {
   it('runs every check in order and names each cause with its runbook', async () => {
@@ -94,6 +97,7 @@ describe('diagnose', () => {
       ['edge', 'FAILING', 'runbooks/http/HighErrorRate.md'],
       ['backend', 'FAILING', 'runbooks/deploy/BackendDeployFailed.md'],
       ['disk', 'OK', 'runbooks/host/DiskAlmostFull.md'],
+      ['host', 'OK', 'runbooks/host/HighCpuSustained.md'],
       ['tunnel', 'SKIPPED', 'runbooks/endpoints/TunnelDown.md'],
       ['backup', 'FAILING', 'runbooks/backup/BackupFailed.md'],
     ]);
@@ -103,7 +107,8 @@ describe('diagnose', () => {
     expect(results[0]?.evidence).toBe('db: no db container in project p at db:5432');
     expect(results[1]?.evidence).toBe('storage: no minio container in project p at http://minio:9000');
     expect(results[3]?.evidence).toMatch(/^backend: the deploy state .*state\.json is not valid JSON/);
-    expect(results[6]?.evidence).toBe('backup: last run failed (1 failed run since the scheduler started); no good backup yet');
+    expect(results[5]?.evidence).toMatch(/^host: CPU \d+ % busy over \d+\.\d s on \d+ CPUs?; busiest: p_backend_1 150 %, p_edge_1 1 %; threshold 100 %$/);
+    expect(results[7]?.evidence).toBe('backup: last run failed (1 failed run since the scheduler started); no good backup yet');
     const table = renderResults(results);
     expect(table.split('\n')[0]).toMatch(/^CHECK\s+STATUS\s+EVIDENCE\s+RUNBOOK$/);
     expect(table).not.toMatch(/never-shown/);

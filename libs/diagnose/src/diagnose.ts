@@ -1,12 +1,15 @@
 import { existsSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { createRedactor, formatTable, type RunFn, type Secret } from '@satvach/exec';
 import { loadState } from '@satvach/deploy';
 import { hostPort, type Reach } from './addresses.ts';
-import { judgeBackend, judgeBackup, judgeDb, judgeDisk, judgeEdge, judgeStorage, judgeTunnel } from './checks.ts';
+import { judgeBackend, judgeBackup, judgeDb, judgeDisk, judgeEdge, judgeHost, judgeStorage, judgeTunnel } from './checks.ts';
 import { trafficOf, windowOf } from './edge-log.ts';
 import { parseMetricsText, sampleValue } from './metrics-text.ts';
 import { type CheckName, type CheckResult, CHECKS, THRESHOLDS } from './model.ts';
-import type { BackendObservation, EdgeObservation } from './observations.ts';
+import type { BackendObservation, EdgeObservation, HostObservation } from './observations.ts';
+import { busyPercent, dockerStatsArgs, parseDockerStats, readProcStat } from './probes/cpu.ts';
 import { probeDb } from './probes/db.ts';
 import { probeDisk } from './probes/disk.ts';
 import { StackContainers } from './probes/docker.ts';
@@ -22,6 +25,10 @@ export interface DiagnoseRequest {
   readonly checks: readonly CheckName[];
   /** DiskAlmostFull's threshold unless given. */
   readonly maxDiskUsedPercent?: number;
+  /** HighCpuSustained's threshold unless given. */
+  readonly maxCpuBusyPercent?: number;
+  /** BackupStale's age limit, in hours, unless given. */
+  readonly maxBackupAgeHours?: number;
   /** Values no evidence may show (the stack env's secrets; the backend container's S3 key is added). */
   readonly secrets: readonly string[];
   readonly run: RunFn;
@@ -110,6 +117,25 @@ async function metricsOfService(service: ServicePort, containers: StackContainer
   return parseMetricsText(answer.text);
 }
 
+/** The host's CPU over one `docker stats` sample of the stack's containers (at least a second). */
+async function hostCheck(request: DiagnoseRequest, containers: StackContainers): Promise<CheckResult> {
+  const ids = await containers.runningIds();
+  const before = readProcStat();
+  const started = Date.now();
+  const [stats] = await Promise.all([
+    ids.length === 0 ? Promise.resolve([]) : orError(request.run({ file: request.docker, args: dockerStatsArgs(ids) }, { quiet: true }).then(({ stdout }) => parseDockerStats(stdout))),
+    sleep(1000),
+  ]);
+  const seen: HostObservation = {
+    busyPercent: busyPercent(before, readProcStat()),
+    cpus: cpus().length,
+    seconds: (Date.now() - started) / 1000,
+    containers: stats,
+    maxBusyPercent: request.maxCpuBusyPercent ?? THRESHOLDS.cpuBusyPercent,
+  };
+  return judgeHost(seen);
+}
+
 async function dataPaths(request: DiagnoseRequest): Promise<string[]> {
   // The Docker data root holds the volumes (database, object storage, Prometheus); / holds the rest.
   const info = await request.run({ file: request.docker, args: ['info', '--format', '{{.DockerRootDir}}'] }, { quiet: true }).catch(() => undefined);
@@ -130,6 +156,8 @@ async function check(name: CheckName, request: DiagnoseRequest, containers: Stac
       return [await backendCheck(request, containers)];
     case 'disk':
       return [judgeDisk({ filesystems: probeDisk(await dataPaths(request)), maxUsedPercent: request.maxDiskUsedPercent ?? THRESHOLDS.diskUsedPercent })];
+    case 'host':
+      return [await hostCheck(request, containers)];
     case 'tunnel': {
       const container = await containers.state('cloudflared');
       const metrics = container.kind === 'present' && container.state === 'running' ? await orError(metricsOfService(services.tunnelMetrics, containers).then((samples) => ({ haConnections: sampleValue(samples, 'cloudflared_tunnel_ha_connections') }))) : undefined;
@@ -147,7 +175,7 @@ async function check(name: CheckName, request: DiagnoseRequest, containers: Stac
               })),
             )
           : undefined;
-      return [judgeBackup({ container, metrics, now: now / 1000 })];
+      return [judgeBackup({ container, metrics, now: now / 1000, maxAgeSeconds: (request.maxBackupAgeHours ?? THRESHOLDS.backupStaleSeconds / 3600) * 3600 })];
     }
   }
 }

@@ -1,6 +1,6 @@
 /** What `diagnose` checks, what it says about each, and which runbook a person opens next. */
 
-export const CHECKS = ['db', 'storage', 'edge', 'backend', 'disk', 'tunnel', 'backup'] as const;
+export const CHECKS = ['db', 'storage', 'edge', 'backend', 'disk', 'host', 'tunnel', 'backup'] as const;
 export type CheckName = (typeof CHECKS)[number];
 
 export type Status = 'OK' | 'FAILING' | 'SKIPPED';
@@ -25,6 +25,7 @@ export const RUNBOOKS = {
   flood: 'runbooks/http/DDoSMitigation.md',
   backend: 'runbooks/deploy/BackendDeployFailed.md',
   disk: 'runbooks/host/DiskAlmostFull.md',
+  host: 'runbooks/host/HighCpuSustained.md',
   tunnel: 'runbooks/endpoints/TunnelDown.md',
   backupFailed: 'runbooks/backup/BackupFailed.md',
   backupStale: 'runbooks/backup/BackupStale.md',
@@ -43,6 +44,8 @@ export const THRESHOLDS = {
   floodSharePercent: 20,
   /** DiskAlmostFull: more than 80 % used. */
   diskUsedPercent: 80,
+  /** HighCpuSustained: all CPUs together more than 90 % busy. */
+  cpuBusyPercent: 90,
   /** BackupStale: the newest good backup older than 26 h. */
   backupStaleSeconds: 26 * 3600,
 } as const;

@@ -56,6 +56,21 @@ export interface DiskObservation {
   readonly maxUsedPercent: number;
 }
 
+/** One of the stack's containers as `docker stats` saw it: percent of one CPU (two busy cores = 200). */
+export interface ContainerCpu {
+  readonly name: string;
+  readonly cpuPercent: number;
+}
+export interface HostObservation {
+  /** The share of all CPUs' time not idle over the sampled interval (/proc/stat), 0–100. */
+  readonly busyPercent: number;
+  readonly cpus: number;
+  readonly seconds: number;
+  /** The stack's running containers, or why `docker stats` gave none. */
+  readonly containers: readonly ContainerCpu[] | { readonly error: string };
+  readonly maxBusyPercent: number;
+}
+
 /** A compose service's container: absent (its profile is not started) or its state. */
 export type ContainerObservation = { readonly kind: 'absent' } | { readonly kind: 'present'; readonly state: string; readonly exitCode: number };
 
@@ -69,4 +84,6 @@ export interface BackupObservation {
   readonly metrics?: { readonly lastSuccessSeconds: number; readonly lastRunSuccess: number | undefined; readonly failures: number } | { readonly error: string };
   /** Seconds since the epoch when observed. */
   readonly now: number;
+  /** BackupStale's age limit unless given. */
+  readonly maxAgeSeconds: number;
 }

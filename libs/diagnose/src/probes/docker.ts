@@ -22,6 +22,12 @@ export class StackContainers {
     return stdout.split('\n').find(Boolean);
   }
 
+  /** The project's running containers (all services). */
+  async runningIds(): Promise<string[]> {
+    const { stdout } = await this.#run({ file: this.#docker, args: ['ps', '-q', '--filter', `label=com.docker.compose.project=${this.#projectName}`] }, { quiet: true });
+    return stdout.split('\n').filter(Boolean);
+  }
+
   async state(service: string): Promise<ContainerObservation & { id?: string; startedAt?: number }> {
     const id = await this.idOf(service);
     if (id === undefined) return { kind: 'absent' };

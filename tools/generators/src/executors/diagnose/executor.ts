@@ -10,6 +10,8 @@ export interface DiagnoseOptions {
   envFile?: string;
   projectName?: string;
   maxDiskUsedPercent?: number;
+  maxCpuBusyPercent?: number;
+  maxBackupAgeHours?: number;
   docker?: string;
 }
 
@@ -17,9 +19,11 @@ export const DIAGNOSE_DEFAULTS = {
   envFile: 'docker/.env',
   projectName: 'satvach',
   maxDiskUsedPercent: THRESHOLDS.diskUsedPercent,
+  maxCpuBusyPercent: THRESHOLDS.cpuBusyPercent,
+  maxBackupAgeHours: THRESHOLDS.backupStaleSeconds / 3600,
 } as const;
 
-/** `nx run stack:diagnose [--check=db|storage|edge|backend|disk|tunnel|backup] [--envFile] [--projectName]`. */
+/** `nx run stack:diagnose [--check=db|storage|edge|backend|disk|host|tunnel|backup] [--envFile] [--projectName]`. */
 export default async function diagnoseExecutor(given: DiagnoseOptions, context: ExecutorContext) {
   const options = { ...DIAGNOSE_DEFAULTS, ...given };
   try {
@@ -32,6 +36,8 @@ export default async function diagnoseExecutor(given: DiagnoseOptions, context: 
       docker: options.docker ?? process.env.SATVACH_DOCKER_CLIENT ?? 'docker',
       checks,
       maxDiskUsedPercent: options.maxDiskUsedPercent,
+      maxCpuBusyPercent: options.maxCpuBusyPercent,
+      maxBackupAgeHours: options.maxBackupAgeHours,
       secrets: loaded.secrets,
       run,
     });
