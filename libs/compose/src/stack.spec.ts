@@ -29,16 +29,20 @@ afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
 const ok = (stdout = ''): RunResult => ({ exitCode: 0, stdout, stderr: '', durationMs: 1 });
 
-function dockerAnswering(backendHealth: string): { run: RunFn; calls: Command[] } {
+/** A docker client whose stack runs db, backend and `more.running` (healthy); `more.answer` answers first where it knows the command. */
+function dockerAnswering(backendHealth: string, more: { rendered?: string; running?: string[]; answer?: (args: string[]) => RunResult | undefined } = {}): { run: RunFn; calls: Command[] } {
   const calls: Command[] = [];
+  const others = more.running ?? [];
   const run: RunFn = async (command) => {
     calls.push(command);
     const args = command.args.map(String);
-    if (args.includes('config')) return ok(RENDERED);
-    if (args[0] === 'ps') return ok('id-db\nid-backend\n');
+    const answer = more.answer?.(args);
+    if (answer) return answer;
+    if (args.includes('config')) return ok(more.rendered ?? RENDERED);
+    if (args[0] === 'ps') return ok(['db', 'backend', ...others].map((service) => `id-${service}\n`).join(''));
     if (args[0] === 'inspect') {
       const container = (service: string, health: string) => ({ Id: `id-${service}`, Config: { Labels: { 'com.docker.compose.service': service } }, State: { Status: 'running', ExitCode: 0, Health: { Status: health } } });
-      return ok(JSON.stringify([container('db', 'healthy'), container('backend', backendHealth)]));
+      return ok(JSON.stringify([container('db', 'healthy'), container('backend', backendHealth), ...others.map((service) => container(service, 'healthy'))]));
     }
     if (args[0] === 'logs') return ok('connecting to db with password hunter2hunter2\nboom: readiness failed\n');
     return ok();
@@ -149,25 +153,18 @@ describe('stackUp', () => {
 
     /** The docker client of a ready stack whose Alertmanager answers /metrics with `pages` in turn (the last one repeating). */
     function monitoredDocker(pages: string[], check = ok('SUCCESS')): { run: RunFn; calls: Command[] } {
-      const calls: Command[] = [];
-      const run: RunFn = async (command) => {
-        calls.push(command);
-        const args = command.args.map(String);
-        if (args.includes('config')) return ok(MONITORED);
-        if (args[0] === 'ps') return ok('id-db\nid-backend\nid-am\n');
-        if (args[0] === 'inspect') {
-          const container = (service: string, id: string) => ({ Id: id, Config: { Labels: { 'com.docker.compose.service': service } }, State: { Status: 'running', ExitCode: 0, Health: { Status: 'healthy' } } });
-          return ok(JSON.stringify([container('db', 'id-db'), container('backend', 'id-backend'), container('alertmanager', 'id-am')]));
-        }
-        if (args[0] === 'exec' && args.includes('wget')) return ok(pages.length > 1 ? (pages.shift() as string) : pages[0]);
-        if (args[0] === 'exec' && args.includes('amtool')) {
-          if (check.exitCode === 0) return check;
-          throw new CommandFailedError({ command: args.join(' '), reason: 'exit', exitCode: 1, stdout: check.stdout, stderr: check.stderr, durationMs: 1 });
-        }
-        if (args[0] === 'logs') return ok('level=error msg="Loading configuration file failed"');
-        return ok();
-      };
-      return { run, calls };
+      return dockerAnswering('healthy', {
+        rendered: MONITORED,
+        running: ['alertmanager'],
+        answer: (args) => {
+          if (args[0] === 'exec' && args.includes('wget')) return ok(pages.length > 1 ? (pages.shift() as string) : pages[0]);
+          if (args[0] === 'exec' && args.includes('amtool')) {
+            if (check.exitCode === 0) return check;
+            throw new CommandFailedError({ command: args.join(' '), reason: 'exit', exitCode: 1, stdout: check.stdout, stderr: check.stderr, durationMs: 1 });
+          }
+          return args[0] === 'logs' ? ok('level=error msg="Loading configuration file failed"') : undefined;
+        },
+      });
     }
 
     function monitoredRequest(): StackUpRequest {
@@ -184,7 +181,7 @@ describe('stackUp', () => {
       const invoked = calls.map((call) => call.args.map(String));
       const up = invoked.findIndex((args) => args.includes('up'));
       const signal = invoked.findIndex((args) => args[0] === 'kill');
-      expect(invoked[signal]).toEqual(['kill', '--signal', 'HUP', 'id-am']);
+      expect(invoked[signal]).toEqual(['kill', '--signal', 'HUP', 'id-alertmanager']);
       expect(signal).toBeGreaterThan(up);
       // Read before the signal, then until the later success: three pages in all.
       expect(invoked.filter((args) => args.includes('wget'))).toHaveLength(3);
