@@ -29,16 +29,20 @@ afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
 const ok = (stdout = ''): RunResult => ({ exitCode: 0, stdout, stderr: '', durationMs: 1 });
 
-function dockerAnswering(backendHealth: string): { run: RunFn; calls: Command[] } {
+/** A docker client whose stack runs db, backend and `more.running` (healthy); `more.answer` answers first where it knows the command. */
+function dockerAnswering(backendHealth: string, more: { rendered?: string; running?: string[]; answer?: (args: string[]) => RunResult | undefined } = {}): { run: RunFn; calls: Command[] } {
   const calls: Command[] = [];
+  const others = more.running ?? [];
   const run: RunFn = async (command) => {
     calls.push(command);
     const args = command.args.map(String);
-    if (args.includes('config')) return ok(RENDERED);
-    if (args[0] === 'ps') return ok('id-db\nid-backend\n');
+    const answer = more.answer?.(args);
+    if (answer) return answer;
+    if (args.includes('config')) return ok(more.rendered ?? RENDERED);
+    if (args[0] === 'ps') return ok(['db', 'backend', ...others].map((service) => `id-${service}\n`).join(''));
     if (args[0] === 'inspect') {
       const container = (service: string, health: string) => ({ Id: `id-${service}`, Config: { Labels: { 'com.docker.compose.service': service } }, State: { Status: 'running', ExitCode: 0, Health: { Status: health } } });
-      return ok(JSON.stringify([container('db', 'healthy'), container('backend', backendHealth)]));
+      return ok(JSON.stringify([container('db', 'healthy'), container('backend', backendHealth), ...others.map((service) => container(service, 'healthy'))]));
     }
     if (args[0] === 'logs') return ok('connecting to db with password hunter2hunter2\nboom: readiness failed\n');
     return ok();
@@ -154,6 +158,74 @@ describe('stackUp', () => {
     expect(calls).toEqual([]);
     expect(existsSync(join(dir, 'state'))).toBe(false);
     expect(readFileSync(base.envFile, 'utf8')).toBe(envBefore);
+  });
+
+  describe('with the monitoring profile, once the stack is ready', () => {
+    const MONITORED = `${RENDERED}  alertmanager:
+    image: am
+    profiles: [monitoring]
+    healthcheck: { test: [CMD, wget] }
+    command: [--config.file=/etc/alertmanager/rendered/alertmanager.yml, --web.listen-address=:9093]
+`;
+    const metricsPage = (successful: number, at: number) => `alertmanager_config_last_reload_successful ${successful}\nalertmanager_config_last_reload_success_timestamp_seconds ${at}\n`;
+
+    /** The docker client of a ready stack whose Alertmanager answers /metrics with `pages` in turn (the last one repeating). */
+    function monitoredDocker(pages: string[], check = ok('SUCCESS')): { run: RunFn; calls: Command[] } {
+      return dockerAnswering('healthy', {
+        rendered: MONITORED,
+        running: ['alertmanager'],
+        answer: (args) => {
+          if (args[0] === 'exec' && args.includes('wget')) return ok(pages.length > 1 ? (pages.shift() as string) : pages[0]);
+          if (args[0] === 'exec' && args.includes('amtool')) {
+            if (check.exitCode === 0) return check;
+            throw new CommandFailedError({ command: args.join(' '), reason: 'exit', exitCode: 1, stdout: check.stdout, stderr: check.stderr, durationMs: 1 });
+          }
+          return args[0] === 'logs' ? ok('level=error msg="Loading configuration file failed"') : undefined;
+        },
+      });
+    }
+
+    function monitoredRequest(): StackUpRequest {
+      const base = request({ profiles: ['monitoring'], processEnv: { SATVACH_ONCALL_ROTATION: join(import.meta.dirname, '../../../runbooks/oncall/rotation.yaml') } });
+      writeFileSync(base.envFile, `${readFileSync(base.envFile, 'utf8')}${Object.entries(VALID_ALERT_ENV).map(([key, value]) => `${key}=${value}\n`).join('')}`);
+      return base;
+    }
+
+    it('sends Alertmanager SIGHUP after compose up and returns once it reports a later successful reload', async () => {
+      const { run, calls } = monitoredDocker([metricsPage(1, 100.5), metricsPage(1, 100.5), metricsPage(1, 101.25)]);
+
+      await stackUp(monitoredRequest(), run, quiet);
+
+      const invoked = calls.map((call) => call.args.map(String));
+      const up = invoked.findIndex((args) => args.includes('up'));
+      const signal = invoked.findIndex((args) => args[0] === 'kill');
+      expect(invoked[signal]).toEqual(['kill', '--signal', 'HUP', 'id-alertmanager']);
+      expect(signal).toBeGreaterThan(up);
+      // Read before the signal, then until the later success: three pages in all.
+      expect(invoked.filter((args) => args.includes('wget'))).toHaveLength(3);
+    });
+
+    it('fails naming Alertmanager, the reason amtool gives and its last log lines when the reload fails', async () => {
+      const { run } = monitoredDocker([metricsPage(1, 100.5), metricsPage(0, 100.5)], { exitCode: 1, stdout: 'Checking \'/etc/alertmanager/rendered/alertmanager.yml\'  FAILED: undefined receiver "oncall-hedy"', stderr: '', durationMs: 1 });
+
+      const failure = (await stackUp(monitoredRequest(), run, quiet).catch((error: unknown) => error)) as Error;
+
+      expect(failure).toBeInstanceOf(StackFailedError);
+      expect(failure.message).toContain('alertmanager did not reload its config (alertmanager_config_last_reload_successful is 0)');
+      expect(failure.message).toContain('--- amtool check-config /etc/alertmanager/rendered/alertmanager.yml ---');
+      expect(failure.message).toContain('FAILED: undefined receiver "oncall-hedy"');
+      expect(failure.message).toContain('Loading configuration file failed');
+    });
+
+    it('fails when no reload is reported before the deadline', async () => {
+      const { run } = monitoredDocker([metricsPage(1, 100.5)]);
+      let now = 0;
+      const clock = { now: () => now, sleep: async (ms: number) => { now += ms; } };
+
+      const failure = (await stackUp({ ...monitoredRequest(), clock }, run, quiet).catch((error: unknown) => error)) as Error;
+
+      expect(failure.message).toContain('alertmanager did not reload its config (no successful reload reported within 60 s)');
+    });
   });
 
   it('writes no generated role password into an env file that is invalid for another reason', async () => {

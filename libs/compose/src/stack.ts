@@ -7,6 +7,7 @@ import { appendSecrets, ensureEnvFile, loadStackEnv, missingSecrets, type StackE
 import { toHostNetwork } from './host-network.ts';
 import { hostPorts, isPortFree, portsInUseMessage, takenPorts } from './ports.ts';
 import { monitoringDirPath, renderMonitoringFiles, writeMonitoringFiles } from './monitoring.ts';
+import { configCheckArgv, parseReloadMetrics, reloadMetricsArgv, reloadOutcome, reloadSignalArgv, type ReloadTarget, reloadTargets } from './reload.ts';
 import { type ContainerState, judge, planFromConfig, renderTable, type ServiceStatus } from './status.ts';
 
 /** The library's Logger plus the live status table. */
@@ -151,12 +152,56 @@ export async function stackUp(request: StackUpRequest, run: RunFn, out: StackOut
       if (upDone && upError) throw new StackFailedError(`compose up failed: ${(upError as Error).message}${await failureReport(run, request.docker, statuses.filter((s) => s.verdict !== 'ready'), secrets)}`);
       return upDone && statuses.every((status) => status.verdict === 'ready') ? { statuses, env: loaded.env } : undefined;
     }, { timeoutMs: request.timeoutMs, intervalMs: 1000, clock });
-    if (ready !== undefined) return ready;
+    if (ready !== undefined) {
+      // Up kept the running containers; the files written above reach them only through a reload.
+      if (rotation) {
+        for (const target of reloadTargets(config, plan.services)) await reloadService(run, request.docker, target, ready.statuses, { clock, secrets, out });
+      }
+      return ready;
+    }
     const waiting = statuses.filter((status) => status.verdict !== 'ready');
     throw new StackFailedError(`not healthy after ${request.timeoutMs / 1000} s: ${waiting.map((s) => s.service).join(', ')}${await failureReport(run, request.docker, waiting, secrets)}`);
   } finally {
     await up;
   }
+}
+
+/** How long a service may take to report its reload: Prometheus re-reads its rules too. */
+const RELOAD_TIMEOUT_MS = 60_000;
+
+/**
+ * Sends the service SIGHUP and waits until its metrics report a successful reload later than the
+ * last one; a failed reload fails stack:up with the service's own check of its config and its last
+ * log lines (it keeps running on the old config).
+ */
+async function reloadService(run: RunFn, docker: string, target: ReloadTarget, statuses: ServiceStatus[], context: { clock: Clock; secrets: string[]; out: Logger }): Promise<void> {
+  const status = statuses.find((candidate) => candidate.service === target.service);
+  if (!status?.containerId) return;
+  const containerId = status.containerId;
+  const metrics = async () => parseReloadMetrics((await run({ ...reloadMetricsArgv(docker, containerId, target), secrets: context.secrets }, { quiet: true })).stdout, target.metricPrefix);
+  const before = await metrics();
+  if (!before) throw new StackFailedError(`${target.service}: its /metrics on port ${target.port} has no ${target.metricPrefix}_config_last_reload_* metrics, so a reload of its config cannot be confirmed`);
+  await run(reloadSignalArgv(docker, containerId), { quiet: true });
+  const outcome = await pollUntil(async () => {
+    const now = await metrics().catch((error: unknown) => {
+      // Answering /metrics while it reloads may fail once; the next poll asks again.
+      if (error instanceof CommandFailedError) return undefined;
+      throw error;
+    });
+    return now && reloadOutcome(before, now);
+  }, { timeoutMs: RELOAD_TIMEOUT_MS, intervalMs: 500, clock: context.clock });
+  if (outcome === 'reloaded') {
+    context.out.info(`${target.service} reloaded ${target.configFile}`);
+    return;
+  }
+  const check = await run({ ...configCheckArgv(docker, containerId, target), secrets: context.secrets }, { quiet: true }).catch((error: Error) =>
+    error instanceof CommandFailedError ? { stdout: error.stdout, stderr: error.stderr } : { stdout: '', stderr: error.message },
+  );
+  const why = outcome === 'failed' ? `${target.metricPrefix}_config_last_reload_successful is 0` : `no successful reload reported within ${RELOAD_TIMEOUT_MS / 1000} s`;
+  throw new StackFailedError(
+    `${target.service} did not reload its config (${why}); it keeps running the old one. Fix the config and run stack:up again.\n` +
+      `--- ${target.check(target.configFile).join(' ')} ---\n${`${check.stdout}\n${check.stderr}`.trim()}${await failureReport(run, docker, [status], context.secrets)}`,
+  );
 }
 
 async function failureReport(run: RunFn, docker: string, services: ServiceStatus[], secrets: string[]): Promise<string> {

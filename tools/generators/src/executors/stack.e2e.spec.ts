@@ -191,6 +191,34 @@ describe('the monitoring profile', () => {
     expect(Object.keys(resolved).sort()).toEqual([...CHANNELS].sort());
     await waitFor('PostGIS healthy again', async () => (String((await docker(['inspect', '--format', '{{.State.Health.Status}}', db])).stdout).trim() === 'healthy' ? true : undefined), 180_000);
   });
+
+  it('a changed rotation reaches the running Alertmanager on the next stack:up, without restarting it; Prometheus reloads too', async () => {
+    const alertmanager = 'http://127.0.0.1:9093';
+    const loadedConfig = async () => ((await (await fetch(`${alertmanager}/api/v2/status`)).json()) as { config: { original: string } }).config.original;
+    const containerId = async (service: string) => String((await docker(['inspect', '--format', '{{.Id}}', `${project}_${service}_1`])).stdout).trim();
+    const prometheusLastReload = async () => Number(/^prometheus_config_last_reload_success_timestamp_seconds (\S+)$/m.exec(await (await fetch(`${prometheus}/metrics`)).text())?.[1]);
+    // A new person, primary from this week's start: the rendered routes page her.
+    const documented = readFileSync(join(workspaceRoot, 'runbooks/oncall/rotation.yaml'), 'utf8');
+    const rotation = documented
+      .replace(/^people:\n/m, 'people:\n  - { id: hedy, name: Hedy Example, email: hedy@example.com, slack: "@hedy", phone: "+12025550105" }\n')
+      .replace(/^(\s+order: \[)/m, '$1hedy, ');
+    expect(rotation.match(/hedy/g)?.length, 'the documented rotation still has `people:` and a weekly `order: [...]`').toBe(4);
+    const rotationFile = join(scratch, 'rotation.yaml');
+    writeFileSync(rotationFile, rotation);
+    expect(await loadedConfig()).not.toContain('oncall-hedy');
+    const before = { alertmanager: await containerId('alertmanager'), prometheus: await containerId('prometheus'), reload: await prometheusLastReload() };
+
+    const { exitCode, output } = await nx(['run', 'stack:up', '-c', 'local-images', ...common, '--profiles=backup,monitoring'], { ...registryEnv, ...alertEnvFor(sinks), SATVACH_ONCALL_ROTATION: rotationFile });
+
+    expect(exitCode, output.slice(-4000)).toBe(0);
+    expect(output).toContain('alertmanager reloaded /etc/alertmanager/rendered/alertmanager.yml');
+    const loaded = await loadedConfig();
+    expect(loaded).toContain('name: oncall-hedy');
+    expect(loaded).toContain('hedy@example.com');
+    expect(await containerId('alertmanager')).toBe(before.alertmanager);
+    expect(await containerId('prometheus')).toBe(before.prometheus);
+    expect(await prometheusLastReload()).toBeGreaterThan(before.reload);
+  });
 });
 
 describe('the whole stack through the edge', () => {
