@@ -64,6 +64,13 @@ function request(overrides: Partial<StackUpRequest> = {}): StackUpRequest {
 }
 const quiet = { ...silentLogger, table: () => {} };
 
+/** Each service's verdict after `stackUp` with the default request and `run` as the docker client. */
+async function verdictsOf(run: RunFn): Promise<string[][]> {
+  const { statuses } = await stackUp(request(), run, quiet);
+  return statuses.map((s) => [s.service, s.verdict]);
+}
+const BOTH_READY = [['db', 'ready'], ['backend', 'ready']];
+
 describe('stackUp', () => {
   it('returns when every service is healthy, keeping the rendered config private', async () => {
     const { run } = dockerAnswering('healthy');
@@ -261,10 +268,8 @@ describe('stackUp', () => {
       return answering(command, options);
     };
 
-    const { statuses } = await stackUp(request(), run, quiet);
-
+    expect(await verdictsOf(run)).toEqual(BOTH_READY);
     expect(inspections).toBeGreaterThan(1);
-    expect(statuses.map((s) => [s.service, s.verdict])).toEqual([['db', 'ready'], ['backend', 'ready']]);
   });
 
   it('the old container compose stops while it replaces it (up still running) does not fail the wait', async () => {
@@ -283,10 +288,8 @@ describe('stackUp', () => {
       return answering(command, options);
     };
 
-    const { statuses } = await stackUp(request(), run, quiet);
-
+    expect(await verdictsOf(run)).toEqual(BOTH_READY);
     expect(inspections).toBeGreaterThan(1);
-    expect(statuses.map((s) => [s.service, s.verdict])).toEqual([['db', 'ready'], ['backend', 'ready']]);
   });
 
   it('any other failure of `docker inspect` still fails the wait', async () => {
