@@ -123,11 +123,11 @@ describe('nx g new-runbook', () => {
     expect(changesOf(tree)).toEqual(before);
   });
 
-  it('writes what prettier would: with prettier configured, formatting leaves the new runbook as written', async () => {
+  it('writes what prettier would: with --skipFormat=false and prettier configured, formatting leaves the new runbook as written', async () => {
     tree.write('.prettierrc', '{ "printWidth": 100, "proseWrap": "preserve" }');
     // Proof that prettier ran over the changed files: this list is not in prettier's style.
     tree.write('runbooks/sentinel.md', '* item\n');
-    await newRunbookGenerator(tree, { name: 'DiskAlmostFull', area: 'host' });
+    await newRunbookGenerator(tree, { name: 'DiskAlmostFull', area: 'host', skipFormat: false });
     expect(tree.read('runbooks/sentinel.md', 'utf-8')).toBe('- item\n');
     expect(tree.read(RUNBOOK, 'utf-8')).toBe(renderRunbookTemplate({ name: 'DiskAlmostFull', area: 'host', severity: 'critical', alert: { file: RULES, for: '5m' } }));
   });

@@ -5,7 +5,7 @@ export interface NewRunbookGeneratorOptions extends NewRunbookInput {
   skipFormat?: boolean;
 }
 
-export const NEW_RUNBOOK_DEFAULTS = { skipFormat: false } as const;
+export const NEW_RUNBOOK_DEFAULTS = { skipFormat: true } as const;
 
 /** The tree as the plan reads the workspace: what is written in this run is seen too. */
 const filesOf = (tree: Tree): WorkspaceFiles => ({

@@ -1,6 +1,7 @@
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { stripVTControlCharacters } from 'node:util';
 import { workspaceRoot } from '@nx/devkit';
 import { renderRunbookTemplate } from '@satvach/runbooks';
 import { execa } from 'execa';
@@ -32,7 +33,7 @@ const read = (path: string) => readFileSync(join(workspace, path), 'utf8');
 /** `npx nx g <args>` in the temp workspace: exit code and everything it printed (never throws). */
 async function nxGenerate(args: string[]) {
   const result = await execa('npx', ['nx', 'g', ...args], { cwd: workspace, env: nxEnv, all: true, reject: false });
-  return { exitCode: result.exitCode, lines: (result.all ?? '').split('\n').map((line) => line.trim()) };
+  return { exitCode: result.exitCode, lines: stripVTControlCharacters(result.all ?? '').split('\n').map((line) => line.trim()) };
 }
 
 beforeAll(() => {
